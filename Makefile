@@ -1,0 +1,67 @@
+# Registry: `make run` to try it, `make test` to check everything. `make help` lists all.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/registry
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+APT_STAMP := $(VENV)/.apt-packages
+
+.PHONY: help install system-packages messages migrate demo run worker lint test test-sqlite test-postgres bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP) system-packages ## create .venv and install pinned dependencies
+
+system-packages: ## install Debian packages the project needs (gettext, chromium)
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+messages: install ## compile translations (.po -> .mo)
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+
+migrate: install ## apply database migrations
+	$(MANAGE) migrate --no-input -v 0
+
+demo: migrate messages ## load demo accounts and data
+	$(MANAGE) demo_data
+
+run: demo ## migrate, load demo data, serve http://127.0.0.1:8000 with a task worker
+	$(MANAGE) collectstatic --no-input -v 0
+	@trap 'kill 0' EXIT; \
+	$(MANAGE) db_worker --interval 1 & \
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install ## ruff, ruff format, mypy, makemigrations --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(MANAGE) makemigrations --check --dry-run -v 1
+
+test-sqlite: install messages ## pytest on SQLite
+	$(VENV)/bin/pytest -q
+
+test-postgres: install messages ## pytest on PostgreSQL (127.0.0.1:5432)
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q
+
+test: lint test-sqlite test-postgres ## everything CI runs
+
+bench: install ## run the intake benchmark on PostgreSQL
+	DATABASE_URL=$(PG_URL)_bench $(PY) bench/intake.py
+
+clean: ## remove the virtualenv and local data
+	rm -rf $(VENV) var

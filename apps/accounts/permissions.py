@@ -1,0 +1,85 @@
+"""Roles and permissions: the one table that says who may do what.
+
+Permissions are named `resource:scope:action` (as in PyPI's warehouse). A permission
+with scope `own` applies only to objects the user owns (their own registrations, or
+those of a child they file for); `apps.accounts.policies.authorize` enforces that.
+"""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    REGISTRANT = "registrant"
+    GUARDIAN = "guardian"
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    PRIVACY_OFFICER = "privacy_officer"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.REGISTRANT: _("Registrant"),
+    Role.GUARDIAN: _("Parent or guardian"),
+    Role.OFFICER: _("Registration officer"),
+    Role.SUPERVISOR: _("Supervisor"),
+    Role.PRIVACY_OFFICER: _("Privacy officer"),
+    Role.AUDITOR: _("Auditor"),
+    Role.ADMIN: _("Administrator"),
+}
+
+# Roles that people get by signing up; every other role is granted by an administrator.
+SELF_SERVICE_ROLES = (Role.REGISTRANT, Role.GUARDIAN)
+STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.PRIVACY_OFFICER, Role.AUDITOR, Role.ADMIN)
+
+
+class Permission(StrEnum):
+    ELIGIBILITY_CHECK = "eligibility:own:check"
+    REGISTRATION_FILE_OWN = "registration:own:file"
+    REGISTRATION_FILE_CHILD = "registration:child:file"
+    REGISTRATION_READ_OWN = "registration:own:read"
+    ACCESS_LOG_READ_OWN = "audit:own:read"
+    PERSON_READ_ANY = "person:any:read"
+    AUDIT_LOG_READ = "audit:log:read"
+    AUDIT_LOG_VERIFY = "audit:log:verify"
+    PERSON_KEY_DESTROY = "vault:key:destroy"
+    PROGRAM_CHECK = "program:any:check"
+
+
+_SELF = {
+    Permission.ELIGIBILITY_CHECK,
+    Permission.REGISTRATION_READ_OWN,
+    Permission.ACCESS_LOG_READ_OWN,
+    Permission.REGISTRATION_FILE_CHILD,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.REGISTRANT: frozenset(_SELF | {Permission.REGISTRATION_FILE_OWN}),
+    # A guardian files only for children; they need not be registrants themselves.
+    Role.GUARDIAN: frozenset(_SELF),
+    Role.OFFICER: frozenset({Permission.PERSON_READ_ANY}),
+    Role.SUPERVISOR: frozenset({Permission.PERSON_READ_ANY}),
+    Role.PRIVACY_OFFICER: frozenset(
+        {
+            Permission.PERSON_READ_ANY,
+            Permission.AUDIT_LOG_READ,
+            Permission.AUDIT_LOG_VERIFY,
+            Permission.PERSON_KEY_DESTROY,
+            Permission.PROGRAM_CHECK,
+        }
+    ),
+    # The auditor checks the log but never reads a person's record.
+    Role.AUDITOR: frozenset({Permission.AUDIT_LOG_READ, Permission.AUDIT_LOG_VERIFY}),
+    # Administrators run the system; they read no personal data.
+    Role.ADMIN: frozenset({Permission.PROGRAM_CHECK}),
+}
+
+
+def roles_with(permission: Permission) -> set[Role]:
+    return {role for role, perms in ROLE_PERMISSIONS.items() if permission in perms}

@@ -1,0 +1,37 @@
+"""The one place that decides authorization.
+
+Every view and endpoint calls `authorize(user, permission, obj)` before it does
+anything else. Refusals are `PermissionDenied` (HTTP 403) when the user lacks the
+permission and `Http404` when the permission exists but the object is not theirs, so a
+registrant cannot even learn that someone else's case number exists.
+"""
+
+from typing import Protocol
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from apps.accounts.models import User
+from apps.accounts.permissions import Permission
+
+
+class Owned(Protocol):
+    def is_owned_by(self, user: User) -> bool: ...
+
+
+def authorize(
+    user: User | AnonymousUser, permission: Permission, obj: Owned | None = None
+) -> User:
+    """Return the user if they hold `permission` (and own `obj` for `own` scopes).
+
+    Raises PermissionDenied when the role lacks the permission (or nobody is signed in),
+    Http404 when the object belongs to someone else.
+    """
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied("Sign in first.")
+    if not user.has_registry_permission(permission):
+        raise PermissionDenied(f"Your role ({user.role}) does not allow {permission.value}.")
+    if obj is not None and ":own:" in permission.value and not obj.is_owned_by(user):
+        raise Http404("No such record.")
+    return user

@@ -1,0 +1,139 @@
+"""Every page and endpoint × every role: allowed roles get through, the others are
+refused (403, or 404 for someone else's object). New endpoints must be added here;
+`test_every_route_is_covered` fails when one is not."""
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from apps.accounts.permissions import Permission, Role, roles_with
+from apps.registrations import services
+from conftest import VALID_FORM, client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public"  # pages anyone may open
+
+
+# (name, method, path template, permission or PUBLIC, body)
+ROUTES: list[tuple[str, str, str, Any, Any]] = [
+    ("eligibility page", "get", "/eligibility/", Permission.ELIGIBILITY_CHECK, None),
+    ("my registrations page", "get", "/my/", Permission.REGISTRATION_READ_OWN, None),
+    ("access log page", "get", "/my/access-log/", Permission.ACCESS_LOG_READ_OWN, None),
+    ("start own draft page", "post", "/register/start/", Permission.REGISTRATION_FILE_OWN, {"for_child": "0"}),
+    ("start child draft page", "post", "/register/start/", Permission.REGISTRATION_FILE_CHILD, {"for_child": "1"}),
+    ("draft page", "get", "/register/{draft}/", Permission.REGISTRATION_READ_OWN, None),
+    ("case page", "get", "/cases/{case}/", Permission.REGISTRATION_READ_OWN, None),
+    ("eligibility api", "post-json", "/api/v1/eligibility", Permission.ELIGIBILITY_CHECK,
+     {"is_citizen": False, "birth_date": "1990-01-01", "arrival_date": "2025-01-01"}),
+    ("start draft api", "post-json", "/api/v1/drafts", Permission.REGISTRATION_FILE_OWN, {}),
+    ("start child draft api", "post-json", "/api/v1/drafts", Permission.REGISTRATION_FILE_CHILD, {"for_child": True}),
+    ("read draft api", "get", "/api/v1/drafts/{draft}", Permission.REGISTRATION_READ_OWN, None),
+    ("save draft api", "put-json", "/api/v1/drafts/{draft}", Permission.REGISTRATION_READ_OWN, {"data": {}}),
+    ("submit draft api", "post-json", "/api/v1/drafts/{draft}/submit", Permission.REGISTRATION_FILE_OWN, None),
+    ("file api", "post-json", "/api/v1/registrations", Permission.REGISTRATION_FILE_OWN, {"data": VALID_FORM}),
+    ("list api", "get", "/api/v1/registrations", Permission.REGISTRATION_READ_OWN, None),
+    ("case api", "get", "/api/v1/registrations/{case}", Permission.REGISTRATION_READ_OWN, None),
+    ("access log api", "get", "/api/v1/me/access-log", Permission.ACCESS_LOG_READ_OWN, None),
+    ("read person api", "get", "/api/v1/persons/{person}?purpose=case-processing", Permission.PERSON_READ_ANY, None),
+    ("erase person api", "post-json", "/api/v1/persons/{person}/erase", Permission.PERSON_KEY_DESTROY, {"reason": "court-order"}),
+]
+
+
+def call(client: Client, method: str, path: str, body: Any) -> Any:
+    if method == "get":
+        return client.get(path)
+    if method == "post":
+        return client.post(path, body or {})
+    payload = json.dumps(body) if body is not None else ""
+    if method == "put-json":
+        return client.put(path, payload, content_type="application/json")
+    return client.post(path, payload, content_type="application/json")
+
+
+def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
+    """A user of `role` and, if they can own things, a draft and a case of their own;
+    otherwise someone else's, which they must not reach."""
+    user = make_user(role, f"{role.value}-{uuid.uuid4().hex[:6]}")
+    owner = user if role in (Role.REGISTRANT,) else make_user(Role.REGISTRANT, f"owner-{uuid.uuid4().hex[:6]}")
+    draft = services.start_draft(owner, program_slug="us-2025", for_child=False, language="en")
+    case, _ = services.file_registration(
+        owner, program_slug="us-2025", for_child=False, data=VALID_FORM, language="en", idempotency_key=None
+    )
+    ids = {"draft": str(draft.id), "case": str(case.case_number), "person": str(case.person_id)}
+    return client_for(user), ids
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r[0])
+def test_route_for_role(route: tuple[str, str, str, Any, Any], role: Role) -> None:
+    name, method, template, permission, body = route
+    client, ids = fixtures_for(role)
+    response = call(client, method, template.format(**ids), body)
+    allowed = permission is PUBLIC or role in roles_with(permission)
+    owns = role is Role.REGISTRANT
+    if allowed and (":own:" not in str(permission) or owns or "{" not in template):
+        assert response.status_code < 400, f"{name}: {role} should be allowed, got {response.status_code}"
+    elif allowed:
+        assert response.status_code == 404, f"{name}: {role} reached someone else's object"
+    else:
+        assert response.status_code in (403, 404), f"{name}: {role} was not refused ({response.status_code})"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r[0])
+def test_anonymous_visitors_are_refused(route: tuple[str, str, str, Any, Any]) -> None:
+    name, method, template, permission, body = route
+    _, ids = fixtures_for(Role.REGISTRANT)
+    response = call(Client(), method, template.format(**ids), body)
+    assert response.status_code in (401, 403, 302), f"{name}: anonymous got {response.status_code}"
+
+
+def _all_routes() -> set[str]:
+    found: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                found.add(prefix + str(p.pattern))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+NOT_PERMISSIONED = {
+    # Public pages and the API's public endpoints (sign-up, sign-in, schema, programs).
+    "", "i18n/setlang/", "accounts/signup/", "accounts/verify/<str:token>/", "accounts/login/",
+    "accounts/logout/", "accounts/password-reset/", "accounts/password-reset/sent/",
+    "accounts/password-reset/<uidb64>/<token>/", "accounts/password-reset/complete/",
+    "api/v1/auth/signup", "api/v1/auth/verify", "api/v1/auth/login", "api/v1/auth/logout",
+    "api/v1/me", "api/v1/programs/<slug>", "api/v1/", "api/v1/openapi.json", "api/v1/docs",
+}
+
+
+def test_every_route_is_covered() -> None:
+    covered = {
+        template.split("?")[0]
+        .replace("{draft}", "<uuid:registration_id>")
+        .replace("{case}", "<str:case_number>")
+        .lstrip("/")
+        for _, _, template, _, _ in ROUTES
+    }
+    api_covered = {
+        c.replace("<uuid:registration_id>", "<registration_id>")
+        .replace("<str:case_number>", "<case_number>")
+        .replace("{person}", "<person_id>")
+        for c in covered
+    }
+    routes = {r for r in _all_routes() if not r.startswith("admin/")}
+    unknown = {
+        r for r in routes
+        if r not in NOT_PERMISSIONED and r not in covered and r not in api_covered
+        and r.replace("{person}", "<person_id>") not in api_covered
+    }
+    assert not unknown, f"routes without a permission test: {sorted(unknown)}"

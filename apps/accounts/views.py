@@ -1,0 +1,46 @@
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from apps.accounts import services
+from apps.accounts.forms import EmailAuthenticationForm, SignupForm
+from apps.accounts.permissions import Role
+from registry.errors import DomainError
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Public: anyone may open a registrant or guardian account."""
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signup(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                role=Role(form.cleaned_data["role"]),
+                language=get_language() or "en",
+            )
+        except DomainError as error:
+            for field, messages in error.fields.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the link from the verification e-mail."""
+    try:
+        services.verify_email(token)
+    except DomainError as error:
+        return render(request, "accounts/verify.html", {"error": error.message}, status=400)
+    return render(request, "accounts/verify.html", {"error": None})
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True

@@ -1,0 +1,176 @@
+"""Writing and verifying the audit log.
+
+`record` must run inside the transaction of the action it describes: the entry and the
+action commit together or not at all. Writers about the same subject are ordered by a
+row lock on that subject's chain head; writers about different subjects do not wait
+for each other (see docs/architecture.md, "The audit log").
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.audit.hashing import GENESIS_HASH, entry_hash
+from apps.audit.models import Action, AuditChainHead, AuditEntry, chain_for
+
+
+class ActorLike(Protocol):
+    pk: Any
+    role: str
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """Work done by the system itself (a scheduled job, a CLI run by an operator)."""
+
+    pk: None = None
+    role: str = "system"
+
+
+SYSTEM = SystemActor()
+
+
+def record(
+    *,
+    actor: ActorLike,
+    action: Action,
+    subject_id: uuid.UUID | None,
+    object_type: str = "",
+    object_id: str = "",
+    purpose: str = "",
+    legal_basis: str = "",
+    reference: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the subject's chain, in the caller's transaction.
+
+    Raises RuntimeError when called outside `transaction.atomic()`, because an entry
+    committed apart from its action could record something that never happened.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the action's transaction.atomic()")
+    chain = chain_for(subject_id)
+    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    seq = head.seq + 1 if head else 1
+    prev_hash = head.head_hash if head else GENESIS_HASH
+    fields: dict[str, Any] = {
+        "chain": chain,
+        "seq": seq,
+        "at": timezone.now(),
+        "actor_id": actor.pk,
+        "actor_role": actor.role,
+        "action": str(action),
+        "subject_id": subject_id,
+        "object_type": object_type,
+        "object_id": object_id,
+        "purpose": purpose,
+        "legal_basis": legal_basis,
+        "reference": reference,
+        "detail": detail or {},
+        "prev_hash": prev_hash,
+    }
+    digest = entry_hash(**fields)
+    entry = AuditEntry.objects.create(hash=digest, **fields)
+    if head:
+        AuditChainHead.objects.filter(chain=chain).update(seq=seq, head_hash=digest)
+    else:
+        AuditChainHead.objects.create(chain=chain, seq=seq, head_hash=digest)
+    return entry
+
+
+def entries_about(subject_ids: Iterable[uuid.UUID]) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(subject_id__in=list(subject_ids)).order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    ok: bool
+    entries_checked: int
+    chains_checked: int
+    problem: str = ""
+    entry_id: int | None = None
+
+
+def verify(progress: Callable[[int], None] | None = None) -> VerifyReport:
+    """Recompute every chain and compare it with the stored hashes and heads.
+
+    Reports the first entry that is altered, out of place or missing (a gap in `seq`,
+    or a chain whose head records more entries than are there).
+    """
+    heads = dict(AuditChainHead.objects.values_list("chain", "seq"))
+    head_hashes = dict(AuditChainHead.objects.values_list("chain", "head_hash"))
+    checked = 0
+    chains_seen: set[str] = set()
+    chain, expected_seq, prev_hash = "", 1, GENESIS_HASH
+    entries = AuditEntry.objects.order_by("chain", "seq").iterator(chunk_size=5000)
+    for entry in entries:
+        if entry.chain != chain:
+            problem = _check_chain_end(chain, expected_seq - 1, prev_hash, heads, head_hashes)
+            if problem:
+                return VerifyReport(False, checked, len(chains_seen), problem)
+            chain, expected_seq, prev_hash = entry.chain, 1, GENESIS_HASH
+            chains_seen.add(chain)
+        if entry.seq != expected_seq:
+            return _broken(
+                checked, chains_seen, entry, f"entry {chain}#{expected_seq} is missing"
+            )
+        if entry.prev_hash != prev_hash:
+            return _broken(checked, chains_seen, entry, "its previous hash does not match")
+        recomputed = entry_hash(
+            chain=entry.chain,
+            seq=entry.seq,
+            at=entry.at,
+            actor_id=entry.actor_id,
+            actor_role=entry.actor_role,
+            action=entry.action,
+            subject_id=entry.subject_id,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            purpose=entry.purpose,
+            legal_basis=entry.legal_basis,
+            reference=entry.reference,
+            detail=entry.detail,
+            prev_hash=entry.prev_hash,
+        )
+        if recomputed != entry.hash:
+            return _broken(checked, chains_seen, entry, "its content was changed")
+        checked += 1
+        expected_seq, prev_hash = expected_seq + 1, entry.hash
+        if progress and checked % 10_000 == 0:
+            progress(checked)
+    problem = _check_chain_end(chain, expected_seq - 1, prev_hash, heads, head_hashes)
+    if problem:
+        return VerifyReport(False, checked, len(chains_seen), problem)
+    orphan_heads = sorted(set(heads) - chains_seen)
+    if orphan_heads:
+        missing = f"chain {orphan_heads[0]} has a head but no entries: they were removed"
+        return VerifyReport(False, checked, len(chains_seen), missing)
+    return VerifyReport(True, checked, len(chains_seen))
+
+
+def _check_chain_end(
+    chain: str, last_seq: int, last_hash: str, heads: dict[str, int], hashes: dict[str, str]
+) -> str:
+    if not chain:
+        return ""
+    if heads.get(chain) != last_seq or hashes.get(chain) != last_hash:
+        return (
+            f"chain {chain} ends at #{last_seq} but its head records #{heads.get(chain)}: "
+            "entries at the end were removed or the head was altered"
+        )
+    return ""
+
+
+def _broken(checked: int, chains: set[str], entry: AuditEntry, why: str) -> VerifyReport:
+    return VerifyReport(
+        False,
+        checked,
+        len(chains),
+        f"entry {entry.pk} ({entry.chain}#{entry.seq}) is broken: {why}",
+        entry.pk,
+    )

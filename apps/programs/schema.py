@@ -1,0 +1,245 @@
+"""The schema of a program policy file (TOML), as pydantic models.
+
+A program is data, not code: who must register, the deadlines, the documents that
+count as already registered, the exemptions, the form, the purposes an officer may give
+for reading a record, the retention periods and the notice in every language. The
+loader (``loader.py``) runs the non-discrimination lint (``lint.py``) on the raw file
+*before* this schema, so a forbidden criterion is refused by name even when it would
+also be a schema error. Every model forbids unknown keys: a typo is an error, never a
+silently ignored rule. docs/programs.md documents each key.
+"""
+
+import datetime as dt
+import hashlib
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LocalizedText = dict[str, str]
+"""Text per language code, e.g. {"en": "...", "es": "..."}; every program language."""
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProgramKind(StrEnum):
+    COMPULSORY = "compulsory"  # the law obliges people to register
+    VOLUNTARY = "voluntary"  # people apply for a benefit (e.g. temporary protection)
+
+
+class FieldType(StrEnum):
+    TEXT = "text"  # one line, max_length characters
+    TEXTAREA = "textarea"  # several lines, max_length characters
+    DATE = "date"  # ISO date YYYY-MM-DD
+    COUNTRY = "country"  # ISO 3166-1 alpha-2 code
+    CHOICE = "choice"  # one of `choices`
+    BOOLEAN = "boolean"  # true / false
+    TEXT_LIST = "text_list"  # list of one-line texts (e.g. aliases)
+    ADDRESS_HISTORY = "address_history"  # list of addresses with from/to dates
+
+
+class BlindIndex(StrEnum):
+    """Which keyed exact-match index a field feeds (see apps/vault/blind_index.py)."""
+
+    FAMILY_NAME = "family_name"
+    GIVEN_NAME = "given_name"
+    BIRTH_DATE = "birth_date"
+    DOCUMENT_NUMBER = "document_number"
+
+
+class Choice(Strict):
+    code: Slug
+    label: LocalizedText
+
+
+class FormField(Strict):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+    type: FieldType
+    label: LocalizedText
+    help: LocalizedText = {}
+    required: bool = False
+    max_length: Annotated[int, Field(ge=1, le=10_000)] = 200
+    max_items: Annotated[int, Field(ge=1, le=100)] = 10
+    choices: list[Choice] = []
+    index: BlindIndex | None = None
+    # Which identity fact the field carries, when the form code needs to know it
+    # (e.g. "birth_date" for the entry-after-birth check). Free-form field names stay
+    # free; meaning is declared here, and the lint reads it too.
+    meaning: str | None = None
+
+    @model_validator(mode="after")
+    def _choices_only_for_choice(self) -> "FormField":
+        if self.type is FieldType.CHOICE and not self.choices:
+            raise ValueError(f"field {self.name!r} has type 'choice' but no choices")
+        if self.type is not FieldType.CHOICE and self.choices:
+            raise ValueError(f"field {self.name!r} has choices but type {self.type}")
+        return self
+
+
+class FormSection(Strict):
+    key: Slug
+    title: LocalizedText
+    fields: list[FormField]
+
+
+class Form(Strict):
+    sections: list[FormSection]
+
+    def fields(self) -> list[FormField]:
+        return [field for section in self.sections for field in section.fields]
+
+    def field(self, name: str) -> FormField | None:
+        return next((f for f in self.fields() if f.name == name), None)
+
+    def field_with_meaning(self, meaning: str) -> FormField | None:
+        return next((f for f in self.fields() if f.meaning == meaning), None)
+
+
+class Criterion(Strict):
+    """One condition on who the program applies to. The evaluator knows these
+    attributes; the lint refuses protected ones before the schema sees them."""
+
+    attribute: Literal["age", "days_present", "nationality", "arrived_before", "arrived_after"]
+    op: Literal[">=", "<=", ">", "<", "==", "in", "not in"]
+    value: int | str | dt.date | list[str]
+
+
+class Question(Strict):
+    code: Literal["is_citizen", "birth_date", "arrival_date", "documents", "exemption", "nationality"]
+    label: LocalizedText
+    help: LocalizedText = {}
+
+
+class Eligibility(Strict):
+    min_age: Annotated[int, Field(ge=0, le=120)]
+    min_days_present: Annotated[int, Field(ge=0, le=3650)]
+    deadline_days_after_arrival: Annotated[int, Field(ge=0, le=3650)]
+    # Below this age a parent or guardian files; at this age the child re-registers.
+    child_below_age: Annotated[int, Field(ge=0, le=21)] = 0
+    child_reregister_days: Annotated[int, Field(ge=0, le=365)] = 30
+    citizens_exempt: bool = True
+    criteria: list[Criterion] = []
+    questions: list[Question]
+
+
+class Document(Strict):
+    """A document whose holder counts as already registered (8 CFR 264.1(b))."""
+
+    code: Slug
+    name: LocalizedText
+    reference: str = ""
+    expired_still_counts: bool = False
+
+
+class Exemption(Strict):
+    code: Slug
+    reason: LocalizedText
+    reference: str = ""
+
+
+class Purpose(Strict):
+    """A purpose an officer may state to read a record, with its legal basis."""
+
+    code: Slug
+    label: LocalizedText
+    legal_basis: str
+    requires_reference: bool = False
+
+
+class Retention(Strict):
+    draft_days: Annotated[int, Field(ge=1)]
+    registered_years_after_last_activity: Annotated[int, Field(ge=1)]
+    departed_years: Annotated[int, Field(ge=0)]
+    rejected_years: Annotated[int, Field(ge=0)]
+    withdrawn_days: Annotated[int, Field(ge=0)]
+    expunge_on: list[Literal["naturalisation", "unlawful-storage", "court-order"]]
+
+
+class Notice(Strict):
+    version: str
+    published: dt.date
+    text: LocalizedText
+
+    def digest(self, language: str) -> str:
+        """Identifies exactly which text was shown, so a record of the showing can be
+        matched to the words the person saw even after the file changes."""
+        body = f"{self.version}\n{language}\n{self.text[language]}".encode()
+        return hashlib.sha256(body).hexdigest()
+
+
+class ProgramHeader(Strict):
+    slug: Slug
+    version: str
+    kind: ProgramKind
+    title: LocalizedText
+    legal_basis: str
+    effective_date: dt.date
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]]
+    fee: Annotated[int, Field(ge=0)] = 0
+
+
+class Program(Strict):
+    program: ProgramHeader
+    eligibility: Eligibility
+    documents: list[Document] = []
+    exemptions: list[Exemption] = []
+    form: Form
+    purposes: list[Purpose]
+    retention: Retention
+    notice: Notice
+
+    @property
+    def slug(self) -> str:
+        return self.program.slug
+
+    @model_validator(mode="after")
+    def _every_text_in_every_language(self) -> "Program":
+        """A notice or label missing in one language would leave someone unable to
+        read what applies to them: refuse the file instead."""
+        languages = set(self.program.languages)
+        missing: list[str] = []
+
+        def check(where: str, text: LocalizedText) -> None:
+            absent = languages - set(text)
+            if absent:
+                missing.append(f"{where} lacks {', '.join(sorted(absent))}")
+
+        check("program.title", self.program.title)
+        check("notice.text", self.notice.text)
+        for q in self.eligibility.questions:
+            check(f"eligibility.questions[{q.code}].label", q.label)
+        for d in self.documents:
+            check(f"documents[{d.code}].name", d.name)
+        for e in self.exemptions:
+            check(f"exemptions[{e.code}].reason", e.reason)
+        for s in self.form.sections:
+            check(f"form.sections[{s.key}].title", s.title)
+            for f in s.fields:
+                check(f"form field {f.name}.label", f.label)
+                for c in f.choices:
+                    check(f"form field {f.name} choice {c.code}", c.label)
+        for p in self.purposes:
+            check(f"purposes[{p.code}].label", p.label)
+        if missing:
+            raise ValueError("; ".join(missing))
+        names = [f.name for f in self.form.fields()]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"form field names repeat: {', '.join(duplicates)}")
+        return self
+
+    def text(self, text: LocalizedText, language: str) -> str:
+        return text.get(language) or text[self.program.languages[0]]
+
+    def document(self, code: str) -> Document | None:
+        return next((d for d in self.documents if d.code == code), None)
+
+    def exemption(self, code: str) -> Exemption | None:
+        return next((e for e in self.exemptions if e.code == code), None)
+
+    def purpose(self, code: str) -> Purpose | None:
+        return next((p for p in self.purposes if p.code == code), None)

@@ -1,0 +1,131 @@
+"""Reading personal data: decrypt and log in one step, so no read goes unrecorded.
+
+Nothing else in the code base opens a registration form. The registrant reading their
+own record is logged too (with purpose "self-access"), so their access log is complete.
+"""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.audit import services as audit
+from apps.audit.models import Action, AuditEntry
+from apps.programs.loader import get_program
+from apps.registrations.models import BlindIndexEntry, Person, Registration
+from apps.registrations.services import FORM_LABEL
+from apps.vault import services as vault
+from registry.errors import DomainError, FormInvalid
+
+SELF_ACCESS = "self-access"
+
+
+class PersonErased(DomainError):
+    code = "erased"
+    status = 410
+
+
+@dataclass(frozen=True)
+class StatedPurpose:
+    """Why a member of staff reads a record: a purpose from the program's list and,
+    where the program demands one, a reference (case file, court order number)."""
+
+    code: str
+    reference: str = ""
+
+
+@transaction.atomic
+def read_own_form(user: User, registration: Registration) -> dict[str, Any]:
+    """The registrant (or the guardian who filed) reads the answers they gave."""
+    return _open_and_log(user, registration, purpose=SELF_ACCESS, legal_basis="", reference="")
+
+
+@transaction.atomic
+def read_person(actor: User, person: Person, purpose: StatedPurpose) -> list[dict[str, Any]]:
+    """A member of staff reads a person's registrations for a stated purpose.
+
+    Raises FormInvalid when the purpose is not one the program allows, or a required
+    reference is missing; the refusal reads nothing and logs nothing."""
+    program = get_program(person.program)
+    allowed = program.purpose(purpose.code)
+    if allowed is None:
+        codes = ", ".join(p.code for p in program.purposes)
+        raise FormInvalid(
+            _("Choose a purpose the program allows: %(codes)s.") % {"codes": codes},
+            fields={"purpose": [_("Unknown purpose.")]},
+        )
+    if allowed.requires_reference and not purpose.reference.strip():
+        raise FormInvalid(
+            _("This purpose needs a reference (for example the court order number)."),
+            fields={"reference": [_("Required for this purpose.")]},
+        )
+    return [
+        {
+            "case_number": registration.case_number,
+            "state": registration.state,
+            "form": _open_and_log(
+                actor,
+                registration,
+                purpose=allowed.code,
+                legal_basis=allowed.legal_basis,
+                reference=purpose.reference.strip()[:200],
+            ),
+        }
+        for registration in person.registrations.order_by("created_at")
+    ]
+
+
+def _open_and_log(
+    actor: User, registration: Registration, *, purpose: str, legal_basis: str, reference: str
+) -> dict[str, Any]:
+    try:
+        form: dict[str, Any] = vault.open_json(
+            registration.person_id, FORM_LABEL, registration.form_sealed
+        )
+    except vault.KeyDestroyed as exc:
+        raise PersonErased(_("This record was erased; its personal data no longer exists.")) from exc
+    audit.record(
+        actor=actor,
+        action=Action.READ,
+        subject_id=registration.person_id,
+        object_type="registration",
+        object_id=registration.case_number or str(registration.id),
+        purpose=purpose,
+        legal_basis=legal_basis,
+        reference=reference,
+    )
+    return form
+
+
+def persons_of(user: User) -> QuerySet[Person]:
+    """The people whose records `user` may see as their own: themselves and the
+    children they filed for."""
+    return Person.objects.filter(Q(account=user) | Q(guardian=user))
+
+
+def access_log_for(user: User) -> QuerySet[AuditEntry]:
+    """Every audit entry about the user and the children they filed for."""
+    return audit.entries_about(persons_of(user).values_list("id", flat=True))
+
+
+@transaction.atomic
+def erase_person(actor: User, person_id: uuid.UUID, *, reason: str) -> bool:
+    """Crypto-shred a person: destroy their data key and the blind indexes derived
+    from their data. Leaves the case shells and a log entry without personal data.
+    Returns False when the person was already erased (idempotent)."""
+    destroyed = vault.destroy_subject_key(person_id)
+    BlindIndexEntry.objects.filter(person_id=person_id).delete()
+    if destroyed:
+        audit.record(
+            actor=actor,
+            action=Action.KEY_DESTROYED,
+            subject_id=person_id,
+            object_type="person",
+            object_id=str(person_id),
+            detail={"reason": reason[:64]},
+        )
+    return destroyed

@@ -1,0 +1,85 @@
+"""Demo accounts (one per role) and a few filed registrations, for `make run`.
+
+Idempotent: running it again keeps what exists. Refuses to run with DEBUG=0 so demo
+passwords never reach a real deployment."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.permissions import Role
+from apps.registrations import services
+
+DEMO_PASSWORD = "demo-registry-2025"  # noqa: S105 - demo only; refused when DEBUG=0
+DEMO_ACCOUNTS = [
+    ("amal@example.org", Role.REGISTRANT),
+    ("gabriela@example.org", Role.GUARDIAN),
+    ("olu.officer@example.org", Role.OFFICER),
+    ("sam.supervisor@example.org", Role.SUPERVISOR),
+    ("priya.privacy@example.org", Role.PRIVACY_OFFICER),
+    ("ali.auditor@example.org", Role.AUDITOR),
+    ("ada.admin@example.org", Role.ADMIN),
+]
+
+
+def demo_form(family: str, given: str, birth: str, passport: str) -> dict[str, Any]:
+    return {
+        "family_name": family,
+        "given_names": given,
+        "aliases": [],
+        "birth_date": birth,
+        "birth_city": "Guadalajara",
+        "birth_country": "MX",
+        "nationality": "MX",
+        "passport_number": passport,
+        "entry_date": "2024-09-01",
+        "entry_place": "San Ysidro, CA",
+        "entry_manner": "inspected",
+        "address_history": [
+            {"line1": "100 Main St", "city": "San Diego", "region": "CA", "country": "US",
+             "from": "2024-09-01"}
+        ],
+        "intended_stay": "over-12-months",
+        "activities": "Studying",
+        "criminal_record": False,
+        "signature_name": f"{given} {family}",
+        "oath_accepted": True,
+    }
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts (one per role) and sample registrations."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Demo data is for development only (DEBUG=1).")
+        users = {}
+        for email, role in DEMO_ACCOUNTS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    username=email,
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    role=role.value,
+                    email_verified_at=timezone.now(),
+                    is_staff=role is Role.ADMIN,
+                    is_superuser=role is Role.ADMIN,
+                )
+            users[role] = user
+        amal = users[Role.REGISTRANT]
+        if not amal.filings.exists():
+            services.file_registration(
+                amal,
+                program_slug=settings.REGISTRY_DEFAULT_PROGRAM,
+                for_child=False,
+                data=demo_form("Haddad", "Amal", "1990-03-14", "X1234567"),
+                language="en",
+                idempotency_key="demo-amal",
+            )
+        self.stdout.write("Demo accounts (password: %s):" % DEMO_PASSWORD)
+        for email, role in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {role.value:<16} {email}")

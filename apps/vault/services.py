@@ -1,0 +1,67 @@
+"""Per-person envelope encryption.
+
+Every service that stores personal data calls `seal_json` with the person's id, and
+every reader goes through `open_json`. Neither logs: logging is the job of the
+calling domain service (e.g. `registrations.services.read_person`), which knows who is
+reading and why. `vault` depends on nothing but Django and `cryptography`.
+"""
+
+import json
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.vault import crypto
+from apps.vault.keyprovider import key_provider
+from apps.vault.models import SubjectKey
+
+
+class KeyDestroyed(Exception):  # noqa: N818 - a state, not a failure of the caller
+    """The person's key was destroyed: their personal data no longer exists."""
+
+
+def _wrap_context(subject_id: uuid.UUID) -> bytes:
+    return b"registry-subject-key\x00" + subject_id.bytes
+
+
+def create_subject_key(subject_id: uuid.UUID) -> SubjectKey:
+    """Create and store a new random data key for a new person."""
+    provider = key_provider()
+    wrapped = provider.wrap(crypto.new_data_key(), _wrap_context(subject_id))
+    return SubjectKey.objects.create(
+        subject_id=subject_id, wrapped_key=wrapped, master_key_id=provider.key_id
+    )
+
+
+def _data_key(subject_id: uuid.UUID) -> bytes:
+    row = SubjectKey.objects.filter(subject_id=subject_id).values_list("wrapped_key").first()
+    if row is None or row[0] is None:
+        raise KeyDestroyed(f"The data key of subject {subject_id} does not exist.")
+    return key_provider().unwrap(bytes(row[0]), _wrap_context(subject_id))
+
+
+def seal_json(subject_id: uuid.UUID, label: str, value: Any) -> bytes:
+    """Encrypt a JSON-serialisable value for one person and one field label."""
+    plaintext = json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
+    return crypto.seal(_data_key(subject_id), subject_id, label, plaintext)
+
+
+def open_json(subject_id: uuid.UUID, label: str, sealed: bytes) -> Any:
+    """Decrypt a value sealed by `seal_json`. Raises KeyDestroyed after shredding and
+    SealedValueError when the bytes belong to another person or field."""
+    return json.loads(crypto.open_sealed(_data_key(subject_id), subject_id, label, bytes(sealed)))
+
+
+@transaction.atomic
+def destroy_subject_key(subject_id: uuid.UUID) -> bool:
+    """Crypto-shred: delete the person's wrapped data key for good.
+
+    Returns False when it was already destroyed (idempotent). Callers must also remove
+    derived data that is not encrypted under this key (blind indexes, caches).
+    """
+    updated = SubjectKey.objects.filter(subject_id=subject_id, wrapped_key__isnull=False).update(
+        wrapped_key=None, destroyed_at=timezone.now()
+    )
+    return updated == 1

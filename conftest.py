@@ -1,0 +1,127 @@
+"""Shared fixtures: the people of our stories and a valid registration form.
+
+Amal is a registrant, Gabriela a guardian, Olu an officer, Sam a supervisor, Priya the
+privacy officer, Ali the auditor and Ada the administrator."""
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.permissions import Role
+
+PEOPLE = {
+    Role.REGISTRANT: "amal",
+    Role.GUARDIAN: "gabriela",
+    Role.OFFICER: "olu",
+    Role.SUPERVISOR: "sam",
+    Role.PRIVACY_OFFICER: "priya",
+    Role.AUDITOR: "ali",
+    Role.ADMIN: "ada",
+}
+
+VALID_FORM: dict[str, Any] = {
+    "family_name": "Haddad",
+    "given_names": "Amal Noor",
+    "aliases": ["Amal Hadad"],
+    "birth_date": "1990-03-14",
+    "birth_city": "Beirut",
+    "birth_country": "LB",
+    "nationality": "LB",
+    "passport_number": "RL0912345",
+    "entry_date": "2024-09-01",
+    "entry_place": "JFK Airport, New York",
+    "entry_manner": "inspected",
+    "address_history": [
+        {
+            "line1": "12 Elm Street",
+            "city": "Paterson",
+            "region": "NJ",
+            "postal_code": "07501",
+            "country": "US",
+            "from": "2024-09-02",
+        }
+    ],
+    "intended_stay": "over-12-months",
+    "activities": "Graduate studies in chemistry",
+    "criminal_record": False,
+    "signature_name": "Amal Noor Haddad",
+    "oath_accepted": True,
+}
+
+CHILD_FORM: dict[str, Any] = {
+    **VALID_FORM,
+    "family_name": "Haddad",
+    "given_names": "Yusuf",
+    "aliases": [],
+    "birth_date": "2018-06-01",
+    "passport_number": "RL0998877",
+    "address_history": [{**VALID_FORM["address_history"][0], "from": "2024-09-02"}],
+    "signature_name": "Gabriela Ruiz (guardian)",
+}
+
+
+def make_user(role: Role, name: str | None = None) -> User:
+    name = name or PEOPLE[role]
+    return User.objects.create_user(
+        username=f"{name}@example.org",
+        email=f"{name}@example.org",
+        password="correct horse battery",
+        role=role.value,
+        email_verified_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def valid_form() -> dict[str, Any]:
+    return copy.deepcopy(VALID_FORM)
+
+
+@pytest.fixture
+def child_form() -> dict[str, Any]:
+    return copy.deepcopy(CHILD_FORM)
+
+
+@pytest.fixture
+def user_with_role(db: None) -> Callable[..., User]:
+    return make_user
+
+
+@pytest.fixture
+def amal(db: None) -> User:
+    return make_user(Role.REGISTRANT)
+
+
+@pytest.fixture
+def gabriela(db: None) -> User:
+    return make_user(Role.GUARDIAN)
+
+
+@pytest.fixture
+def olu(db: None) -> User:
+    return make_user(Role.OFFICER)
+
+
+@pytest.fixture
+def priya(db: None) -> User:
+    return make_user(Role.PRIVACY_OFFICER)
+
+
+@pytest.fixture
+def ali(db: None) -> User:
+    return make_user(Role.AUDITOR)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def amal_client(amal: User) -> Client:
+    return client_for(amal)

@@ -1,0 +1,38 @@
+"""Domain errors carry a code, a message that says what to fix, and an HTTP status.
+
+They are mapped to responses in exactly one place for the API (`registry/api.py`) and
+shown as form or page messages by views; services never build HTTP responses.
+"""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fields:
+            body["fields"] = self.fields
+        return body
+
+
+class FormInvalid(DomainError):
+    code = "invalid"
+    status = 422
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+
+
+class NotAllowed(DomainError):
+    code = "not_allowed"
+    status = 403

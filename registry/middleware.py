@@ -1,0 +1,29 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+WRITE_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class JsonContentTypeMiddleware:
+    """The API reads only JSON: a write with another content type is refused with 415
+    before any parsing, rather than guessed at."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.path.startswith("/api/")
+            and request.method in WRITE_METHODS
+            and request.headers.get("Content-Length", "0") not in ("", "0")
+            and request.content_type != "application/json"
+        ):
+            return JsonResponse(
+                {
+                    "code": "unsupported_media_type",
+                    "message": "Send the body as JSON with Content-Type: application/json.",
+                },
+                status=415,
+            )
+        return self.get_response(request)
