@@ -24,6 +24,9 @@ _DEV_SECRET = "django-insecure-development-only-never-use-in-production"  # noqa
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
 MASTER_KEY_FILE = env_str("REGISTRY_MASTER_KEY_FILE", str(VAR_DIR / "master.key"))
 MASTER_KEY = env_str("REGISTRY_MASTER_KEY", "")
+# Only development and tests may create a master key file on first use. (The test
+# runner forces DEBUG off, so this is decided here, from the environment.)
+CREATE_MISSING_MASTER_KEY = DEBUG or TESTING
 
 if not DEBUG:
     if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40:
@@ -176,3 +179,4 @@ EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS
 # Inactive (unverified) accounts reach the login form's own check, which tells them to
 # verify their e-mail instead of claiming the password is wrong.
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.AllowAllUsersModelBackend"]
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))

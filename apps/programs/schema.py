@@ -11,6 +11,7 @@ silently ignored rule. docs/programs.md documents each key.
 
 import datetime as dt
 import hashlib
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -20,6 +21,7 @@ LocalizedText = dict[str, str]
 """Text per language code, e.g. {"en": "...", "es": "..."}; every program language."""
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+_ALPHA2 = re.compile(r"^[A-Z]{2}$")
 
 
 class Strict(BaseModel):
@@ -107,9 +109,48 @@ class Criterion(Strict):
     op: Literal[">=", "<=", ">", "<", "==", "in", "not in"]
     value: int | str | dt.date | list[str]
 
+    @model_validator(mode="after")
+    def _value_fits_attribute(self) -> "Criterion":
+        """A criterion the evaluator cannot apply would silently never (or always) match:
+        refuse it. age/days_present compare whole numbers; nationality takes ISO 3166-1
+        alpha-2 codes (``in``/``not in`` a list, or ``==`` one code); arrived_before and
+        arrived_after compare the arrival date with a date, and the operator must agree
+        with the name (``<``/``<=`` for before, ``>``/``>=`` for after)."""
+        value, op = self.value, self.op
+        if self.attribute in ("age", "days_present"):
+            if isinstance(value, bool) or not isinstance(value, int) or op in ("in", "not in"):
+                raise ValueError(
+                    f"criterion {self.attribute!r} needs a whole number and one of "
+                    f">=, <=, >, <, == (got op {op!r}, value {value!r})"
+                )
+        elif self.attribute == "nationality":
+            codes = value if isinstance(value, list) else [value]
+            list_op = op in ("in", "not in")
+            if list_op != isinstance(value, list) or op not in ("in", "not in", "=="):
+                raise ValueError(
+                    "criterion 'nationality' takes op 'in'/'not in' with a list of codes, "
+                    f"or '==' with one code (got op {op!r}, value {value!r})"
+                )
+            bad = [c for c in codes if not (isinstance(c, str) and _ALPHA2.fullmatch(c))]
+            if bad or not codes:
+                raise ValueError(
+                    f"criterion 'nationality' needs ISO 3166-1 alpha-2 codes such as 'SV'; "
+                    f"not codes: {bad or 'empty list'}"
+                )
+        else:
+            allowed = ("<", "<=") if self.attribute == "arrived_before" else (">", ">=")
+            if not isinstance(value, dt.date) or op not in allowed:
+                raise ValueError(
+                    f"criterion {self.attribute!r} needs a date (YYYY-MM-DD, unquoted) and "
+                    f"op {' or '.join(allowed)} (got op {op!r}, value {value!r})"
+                )
+        return self
+
 
 class Question(Strict):
-    code: Literal["is_citizen", "birth_date", "arrival_date", "documents", "exemption", "nationality"]
+    code: Literal[
+        "is_citizen", "birth_date", "arrival_date", "documents", "exemption", "nationality"
+    ]
     label: LocalizedText
     help: LocalizedText = {}
 
@@ -121,6 +162,11 @@ class Eligibility(Strict):
     # Below this age a parent or guardian files; at this age the child re-registers.
     child_below_age: Annotated[int, Field(ge=0, le=21)] = 0
     child_reregister_days: Annotated[int, Field(ge=0, le=365)] = 30
+    # Programs with an opening period (e.g. a temporary protection registration window
+    # of 180 days from the notice): the deadline is never earlier than effective_date
+    # plus this many days. 0 keeps the deadline at arrival + deadline_days_after_arrival
+    # (or effective_date for people already present when the program starts).
+    registration_period_days: Annotated[int, Field(ge=0, le=3650)] = 0
     citizens_exempt: bool = True
     criteria: list[Criterion] = []
     questions: list[Question]

@@ -79,7 +79,7 @@ def generate_key_file(path: Path) -> None:
 
 def _read_or_create_key_file(path: Path) -> tuple[bytes, bytes, str]:
     if not path.exists():
-        if not settings.DEBUG:
+        if not settings.CREATE_MISSING_MASTER_KEY:
             raise ImproperlyConfigured(f"Master key file {path} does not exist.")
         try:
             generate_key_file(path)

@@ -6,7 +6,7 @@ from django.db import migrations
 PG_FORWARD = """
 CREATE OR REPLACE FUNCTION audit_entry_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit_auditentry is append-only: % refused', TG_OP
+    RAISE EXCEPTION 'audit_auditentry is append-only: %% refused', TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;

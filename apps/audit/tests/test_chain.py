@@ -43,6 +43,7 @@ def test_entries_chain_per_subject_and_verify() -> None:
     assert report.chains_checked == 3
 
 
+@pytest.mark.django_db(transaction=True)
 def test_recording_outside_a_transaction_is_refused() -> None:
     with pytest.raises(RuntimeError, match="inside"):
         audit.record(actor=audit.SYSTEM, action=Action.READ, subject_id=None)

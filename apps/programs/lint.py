@@ -1,0 +1,431 @@
+"""The non-discrimination lint: a program that singles people out is refused at load.
+
+It runs on the raw parsed TOML, before the schema, so a forbidden criterion is refused
+*by name* ("ND-1: selects people by sex, at eligibility.criteria[0].attribute") even when
+it would also be a schema error, and so that a criterion hidden where the schema does
+not look (an unknown table, a nested ``applies_to``) is still seen.
+
+What counts as selecting:
+- every entry of ``eligibility.criteria``, and every key under ``eligibility`` that the
+  schema does not define (eligibility is, by definition, who must register);
+- any key anywhere whose name reads as a selection (``applies_to``, ``onlyFor``,
+  ``filters``, ``who``, ``target_population``, ``excluir``...) and everything below it,
+  at any depth;
+- anywhere the schema does not define, a key that names a characteristic *and* holds a
+  matching value (``gender = "male"``, ``nationality = ["IR", "IQ"]``).
+Inside a selection every key and value is classified (see vocabulary.py), a value that
+names a form field (``"field:x9"`` or ``"x9"``) is resolved to that field and its name,
+meaning, labels in every language and choices are classified, and a list of countries
+counts as selection by nationality or origin whatever the key is called.
+
+What does not count: the notice, labels, help, form field definitions, documents,
+exemptions and purposes. They legitimately talk about nationality (the form collects it
+as a statutory heading); only selecting by it is refused.
+"""
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+from apps.programs import vocabulary
+from apps.programs.locate import PathPart, dotted
+from apps.programs.schema import Program
+from apps.programs.vocabulary import Category
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    forbids: str  # what the rule refuses, as a sentence
+    fix: str  # what the author can do about it
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.name}"
+
+
+ND1 = Rule(
+    "ND-1",
+    "protected-characteristic",
+    "No program may select people by race or ethnicity, religion, sex or gender, or "
+    "national origin.",
+    "Remove the criterion: the platform will not run a program that singles people out "
+    "this way, whatever its legal basis.",
+)
+ND2 = Rule(
+    "ND-2",
+    "compulsory-nationality",
+    "A compulsory program may not select people by nationality or citizenship; only a "
+    "voluntary program that people apply to for a benefit (such as temporary protection) "
+    "may.",
+    "Remove the criterion so that the duty falls on every noncitizen alike, or, if people "
+    'apply to this program for a benefit, declare program.kind = "voluntary".',
+)
+ND3 = Rule(
+    "ND-3",
+    "origin-proxy",
+    "No program may select people by country or place of birth, language or name: these "
+    "stand in for national origin and ethnicity.",
+    "Remove the criterion. Collecting the fact as a form field is allowed; selecting "
+    "people by it is not.",
+)
+RULES = (ND1, ND2, ND3)
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: Rule
+    category: Category
+    path: tuple[PathPart, ...]  # where the offending key or value is
+    criterion: str  # the whole criterion, rendered as TOML
+    evidence: str  # which word, value or field gave it away
+    implied: bool = False  # a list of countries under a key that does not say what it is
+
+    @property
+    def location(self) -> str:
+        return dotted(self.path)
+
+    def explain(self) -> str:
+        """What is wrong and how to fix it, in two or three sentences."""
+        text = (
+            f"The criterion {self.criterion} selects people by {self.category} "
+            f"({self.evidence}). {self.rule.forbids} {self.rule.fix}"
+        )
+        if self.implied and self.rule is ND1:
+            text += (
+                " If this list is meant as the nationality condition of a voluntary program, "
+                'write it as { attribute = "nationality", op = "in", value = [...] }.'
+            )
+        return text
+
+
+def lint_program(raw: Mapping[str, Any]) -> list[Violation]:
+    """Every non-discrimination violation in a parsed program file, in file order, at most
+    one per rule and characteristic for each criterion. Never raises on a malformed file:
+    shapes it does not expect are walked as unknown material."""
+    linter = _Linter(raw)
+    linter.known(raw, (), _SHAPE)
+    header = raw.get("program")
+    voluntary = isinstance(header, Mapping) and header.get("kind") == "voluntary"
+    violations: list[Violation] = []
+    seen: set[tuple[str, Category, tuple[PathPart, ...]]] = set()
+    for finding in linter.findings:
+        category = finding.category or (
+            Category.NATIONAL_ORIGIN if voluntary else Category.NATIONALITY
+        )
+        rule = rule_for(category, voluntary=voluntary)
+        if rule is None or (rule.id, category, finding.unit) in seen:
+            continue
+        seen.add((rule.id, category, finding.unit))
+        violations.append(
+            Violation(
+                rule=rule,
+                category=category,
+                path=finding.path,
+                criterion=_render(raw, finding.unit),
+                evidence=finding.evidence,
+                implied=finding.category is None,
+            )
+        )
+    return violations
+
+
+def rule_for(category: Category, *, voluntary: bool) -> Rule | None:
+    """The rule that refuses selecting by ``category``; None where it is allowed (only
+    nationality, in a voluntary program)."""
+    if category is Category.NATIONALITY:
+        return None if voluntary else ND2
+    if category in (Category.BIRTHPLACE, Category.LANGUAGE, Category.NAME):
+        return ND3
+    return ND1
+
+
+# --- walking the file ---------------------------------------------------------------
+
+Shape = dict[str, "Shape | None"]  # known keys; None marks a leaf (text, number, list)
+
+
+def _shape(model: type[BaseModel]) -> Shape:
+    """The keys the schema defines, derived from the pydantic models so the lint and the
+    schema cannot drift apart."""
+    shape: Shape = {}
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if get_origin(annotation) is list:
+            annotation = get_args(annotation)[0]
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            shape[name] = _shape(annotation)
+        else:
+            shape[name] = None
+    return shape
+
+
+_SHAPE = _shape(Program)
+_SELECTION_PATHS = {("eligibility", "criteria")}
+_ELIGIBILITY = ("eligibility",)
+# Prose inside a selection describes it; it is not evaluated, so it is not classified.
+_PROSE = frozenset(
+    {"description", "note", "comment", "label", "title", "help", "text", "reason",
+     "explanation", "rationale", "legal_basis", "reference", "source", "summary", "message"}
+)  # fmt: skip
+# Keys that name a criterion rather than hold data: their value is classified, not them.
+_META = frozenset({"name", "id", "code", "key"})
+_FIELD_REF = re.compile(r"(?i)^(?:form[._:/-]?)?(?:fields?|form)[._:/](?P<name>[a-z][a-z0-9_]*)$")
+
+
+@dataclass(frozen=True)
+class _Finding:
+    category: Category | None  # None: a country list whose meaning the key does not say
+    path: tuple[PathPart, ...]
+    unit: tuple[PathPart, ...]  # the criterion it belongs to
+    evidence: str
+
+
+def _plain(path: tuple[PathPart, ...]) -> tuple[str, ...]:
+    return tuple(p for p in path if isinstance(p, str))
+
+
+def _is_prose(key: str) -> bool:
+    joined = "_".join(vocabulary.words(key))
+    return joined in _PROSE or (joined.endswith("s") and joined[:-1] in _PROSE)
+
+
+class _Linter:
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.findings: list[_Finding] = []
+        self.fields = _form_fields(raw)
+
+    def known(self, node: Mapping[str, Any], path: tuple[PathPart, ...], shape: Shape) -> None:
+        for key, value in node.items():
+            here = (*path, key)
+            if _plain(here) in _SELECTION_PATHS:
+                self.zone(value, here, here, frozenset())
+            elif key in shape:
+                sub = shape[key]
+                if sub is None:
+                    self.unknown(value, here)
+                elif isinstance(value, Mapping):
+                    self.known(value, here, sub)
+                elif isinstance(value, list):
+                    for i, item in enumerate(value):
+                        if isinstance(item, Mapping):
+                            self.known(item, (*here, i), sub)
+            elif vocabulary.is_selection_key(key) or _plain(path) == _ELIGIBILITY:
+                self.selection(key, value, here)
+            else:
+                self.unknown_pair(key, value, here)
+
+    def unknown(self, value: Any, path: tuple[PathPart, ...]) -> None:
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if vocabulary.is_selection_key(key):
+                    self.selection(key, item, (*path, key))
+                else:
+                    self.unknown_pair(key, item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self.unknown(item, (*path, i))
+
+    def unknown_pair(self, key: str, value: Any, here: tuple[PathPart, ...]) -> None:
+        """Outside a selection a key is only a condition when it names a characteristic
+        and its value matches it (``gender = "male"``, ``nationality = ["IR"]``)."""
+        named = vocabulary.categories(key)
+        if named:
+            held = _value_categories(value)
+            for category in sorted(named & held):
+                evidence = f'key "{key}" holding {_toml(value, 60)}'
+                self.findings.append(_Finding(category, here, here, evidence))
+        self.unknown(value, here)
+
+    def selection(self, key: str, value: Any, here: tuple[PathPart, ...]) -> None:
+        self.key(key, here, here)
+        context = frozenset(vocabulary.categories(key)) | self.field_categories(key)
+        self.zone(value, here, here, context)
+
+    def zone(
+        self,
+        value: Any,
+        path: tuple[PathPart, ...],
+        unit: tuple[PathPart, ...],
+        context: frozenset[Category],
+    ) -> None:
+        """Classify everything in a selection. ``context`` holds what the enclosing keys
+        and sibling values say, so a list of countries can be read as nationality."""
+        if isinstance(value, Mapping):
+            shallow = set(context)
+            for key, item in value.items():
+                if _is_prose(key):
+                    continue
+                shallow |= vocabulary.categories(key) | self.field_categories(key)
+                if isinstance(item, str):
+                    shallow |= vocabulary.categories(item) | self.field_categories(item)
+            for key, item in value.items():
+                if _is_prose(key):
+                    continue
+                if not (key in _META and isinstance(item, str)):
+                    self.key(key, (*path, key), unit)
+                self.zone(item, (*path, key), unit, frozenset(shallow))
+        elif isinstance(value, list):
+            codes = vocabulary.country_list(value) if value else None
+            if codes:
+                shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
+                evidence = f"a list of {len(codes)} countries: {shown}"
+                self.findings.append(_Finding(_country_meaning(context), path, unit, evidence))
+                return
+            for i, item in enumerate(value):
+                item_unit = (*path, i) if isinstance(item, Mapping) else unit
+                self.zone(item, (*path, i), item_unit, context)
+        elif isinstance(value, str):
+            self.text(value, path, unit, context)
+
+    def text(
+        self,
+        value: str,
+        path: tuple[PathPart, ...],
+        unit: tuple[PathPart, ...],
+        context: frozenset[Category],
+    ) -> None:
+        named = vocabulary.matches(value)
+        for category, words in named:
+            self.findings.append(_Finding(category, path, unit, f'value "{value}" ("{words}")'))
+        if value.strip().casefold() in vocabulary.SEX_CODES:
+            self.findings.append(_Finding(Category.SEX, path, unit, f'value "{value}", a sex code'))
+        code = vocabulary.country(value)
+        if code and not named:
+            evidence = f'value "{value}", the country {code}'
+            self.findings.append(_Finding(_country_meaning(context), path, unit, evidence))
+        self.field(value, path, unit)
+
+    def key(self, key: str, path: tuple[PathPart, ...], unit: tuple[PathPart, ...]) -> None:
+        for category, words in vocabulary.matches(key):
+            self.findings.append(_Finding(category, path, unit, f'key "{key}" ("{words}")'))
+        self.field(key, path, unit)
+
+    def resolve(self, reference: str) -> tuple[str, tuple[PathPart, ...], Mapping[str, Any]] | None:
+        """The form field a criterion names, as ``field:x9``, ``form.x9`` or ``x9``."""
+        match = _FIELD_REF.match(reference.strip())
+        name = match.group("name").lower() if match else reference.strip()
+        if name in self.fields:
+            path, field = self.fields[name]
+            return name, path, field
+        return None
+
+    def field_categories(self, reference: str) -> set[Category]:
+        resolved = self.resolve(reference)
+        return {c for c, _, _ in _field_matches(resolved[2])} if resolved else set()
+
+    def field(self, reference: str, path: tuple[PathPart, ...], unit: tuple[PathPart, ...]) -> None:
+        """A criterion on a form field selects by whatever the field holds: a field named
+        x9 but labelled "Sexo" is a sex criterion."""
+        resolved = self.resolve(reference)
+        if resolved is None:
+            return
+        name, field_path, field = resolved
+        reported: set[Category] = set()
+        for category, words, where in _field_matches(field):
+            if category in reported:
+                continue
+            reported.add(category)
+            evidence = f'the form field "{name}" at {dotted(field_path)}, whose {where} says "{words}"'
+            self.findings.append(_Finding(category, path, unit, evidence))
+
+
+def _form_fields(raw: Mapping[str, Any]) -> dict[str, tuple[tuple[PathPart, ...], Mapping[str, Any]]]:
+    """Form fields by name, read defensively from the raw file (it is not validated yet)."""
+    fields: dict[str, tuple[tuple[PathPart, ...], Mapping[str, Any]]] = {}
+    form = raw.get("form")
+    sections = form.get("sections") if isinstance(form, Mapping) else None
+    for s, section in enumerate(sections if isinstance(sections, list) else []):
+        items = section.get("fields") if isinstance(section, Mapping) else None
+        for f, field in enumerate(items if isinstance(items, list) else []):
+            if isinstance(field, Mapping) and isinstance(field.get("name"), str):
+                path: tuple[PathPart, ...] = ("form", "sections", s, "fields", f)
+                fields.setdefault(field["name"], (path, field))
+    return fields
+
+
+def _field_matches(field: Mapping[str, Any]) -> list[tuple[Category, str, str]]:
+    """(category, words, where) for the field's name, meaning, labels and choices."""
+    texts: list[tuple[str, str]] = [(str(field.get("name", "")), "name")]
+    if isinstance(field.get("meaning"), str):
+        texts.append((field["meaning"], "meaning"))
+    label = field.get("label")
+    if isinstance(label, Mapping):
+        texts += [(str(text), f"label ({language})") for language, text in label.items()]
+    choices = field.get("choices")
+    for choice in choices if isinstance(choices, list) else []:
+        if isinstance(choice, Mapping):
+            texts.append((str(choice.get("code", "")), "choice code"))
+            choice_label = choice.get("label")
+            if isinstance(choice_label, Mapping):
+                texts += [(str(t), f"choice label ({lang})") for lang, t in choice_label.items()]
+    found = [(c, w, where) for text, where in texts for c, w in vocabulary.matches(text)]
+    found += [
+        (Category.SEX, code, "choice code")
+        for code in (str(c.get("code", "")) for c in choices or [] if isinstance(c, Mapping))
+        if code.casefold() in vocabulary.SEX_CODES
+    ]
+    return found
+
+
+def _value_categories(value: Any) -> set[Category]:
+    """What a value outside a selection says by itself: words it names, or country."""
+    if isinstance(value, str):
+        found = vocabulary.categories(value)
+        if value.strip().casefold() in vocabulary.SEX_CODES:
+            found.add(Category.SEX)
+        if vocabulary.country(value):
+            found |= {Category.NATIONALITY, Category.BIRTHPLACE, Category.NATIONAL_ORIGIN}
+        return found
+    if isinstance(value, list) and value:
+        if vocabulary.country_list(value):
+            return {Category.NATIONALITY, Category.BIRTHPLACE, Category.NATIONAL_ORIGIN}
+        return set().union(*(_value_categories(item) for item in value))
+    return set()
+
+
+def _country_meaning(context: frozenset[Category]) -> Category | None:
+    """A list of countries means what its key says; None when the key says nothing."""
+    for category in (Category.NATIONALITY, Category.BIRTHPLACE, Category.NATIONAL_ORIGIN):
+        if category in context:
+            return category
+    return None
+
+
+# --- rendering a criterion -----------------------------------------------------------
+
+
+def _render(raw: Mapping[str, Any], unit: Sequence[PathPart]) -> str:
+    node: Any = raw
+    for part in unit:
+        node = node[part]
+    if isinstance(node, Mapping) and isinstance(unit[-1], int):
+        return _toml(node, 160)
+    return f"{dotted(unit)} = {_toml(node, 160)}"
+
+
+def _toml(value: Any, limit: int) -> str:
+    """A short TOML rendering of a value, for messages."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, dt.date | int | float):
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    elif isinstance(value, Mapping):
+        inner = ", ".join(f"{_key(k)} = {_toml(v, limit)}" for k, v in value.items())
+        text = f"{{ {inner} }}"
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_toml(v, limit) for v in value) + "]"
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
