@@ -1,6 +1,4 @@
-from typing import ClassVar
-
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +18,6 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     preferred_language = models.CharField(max_length=8, default="en")
 
-    objects: ClassVar[UserManager["User"]] = UserManager()
 
     @property
     def role_enum(self) -> Role:

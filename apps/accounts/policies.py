@@ -20,9 +20,7 @@ class Owned(Protocol):
     def is_owned_by(self, user: User) -> bool: ...
 
 
-def authorize(
-    user: User | AnonymousUser, permission: Permission, obj: Owned | None = None
-) -> User:
+def authorize(user: User | AnonymousUser, permission: Permission, obj: Owned | None = None) -> User:
     """Return the user if they hold `permission` (and own `obj` for `own` scopes).
 
     Raises PermissionDenied when the role lacks the permission (or nobody is signed in),

@@ -76,9 +76,7 @@ def verify_email(token: str) -> User:
     """Activate the account the token was made for. Idempotent; raises FormInvalid
     for an expired, forged or stale token (e.g. the e-mail has changed since)."""
     try:
-        body = signing.loads(
-            token, salt=_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE_SECONDS
-        )
+        body = signing.loads(token, salt=_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE_SECONDS)
         user = User.objects.select_for_update().get(pk=body["user"], email=body["email"])
     except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError) as exc:
         raise FormInvalid(

@@ -27,7 +27,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             if not error.fields:
                 form.add_error(None, error.message)
         else:
-            return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+            return render(
+                request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]}
+            )
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/signup.html", {"form": form}, status=status)
 

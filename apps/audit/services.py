@@ -96,7 +96,7 @@ class VerifyReport:
     entry_id: int | None = None
 
 
-def verify(progress: Callable[[int], None] | None = None) -> VerifyReport:
+def verify(progress: Callable[[int], None] | None = None) -> VerifyReport:  # noqa: PLR0911
     """Recompute every chain and compare it with the stored hashes and heads.
 
     Reports the first entry that is altered, out of place or missing (a gap in `seq`,
@@ -116,9 +116,7 @@ def verify(progress: Callable[[int], None] | None = None) -> VerifyReport:
             chain, expected_seq, prev_hash = entry.chain, 1, GENESIS_HASH
             chains_seen.add(chain)
         if entry.seq != expected_seq:
-            return _broken(
-                checked, chains_seen, entry, f"entry {chain}#{expected_seq} is missing"
-            )
+            return _broken(checked, chains_seen, entry, f"entry {chain}#{expected_seq} is missing")
         if entry.prev_hash != prev_hash:
             return _broken(checked, chains_seen, entry, "its previous hash does not match")
         recomputed = entry_hash(

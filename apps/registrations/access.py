@@ -87,7 +87,9 @@ def _open_and_log(
             registration.person_id, FORM_LABEL, registration.form_sealed
         )
     except vault.KeyDestroyed as exc:
-        raise PersonErased(_("This record was erased; its personal data no longer exists.")) from exc
+        raise PersonErased(
+            _("This record was erased; its personal data no longer exists.")
+        ) from exc
     audit.record(
         actor=actor,
         action=Action.READ,

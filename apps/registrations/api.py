@@ -168,7 +168,9 @@ def check_eligibility(request: HttpRequest, payload: EligibilityIn) -> Eligibili
 def start_draft(request: HttpRequest, payload: DraftIn) -> tuple[int, CaseOut]:
     """registration:own:file, or registration:child:file with for_child."""
     permission = (
-        Permission.REGISTRATION_FILE_CHILD if payload.for_child else Permission.REGISTRATION_FILE_OWN
+        Permission.REGISTRATION_FILE_CHILD
+        if payload.for_child
+        else Permission.REGISTRATION_FILE_OWN
     )
     user = authorize(request.user, permission)
     registration = services.start_draft(
@@ -217,7 +219,9 @@ def file_registration(
     """registration:own:file (or :child:file). One-step filing; with an
     Idempotency-Key header a retry returns the first result with 200."""
     permission = (
-        Permission.REGISTRATION_FILE_CHILD if payload.for_child else Permission.REGISTRATION_FILE_OWN
+        Permission.REGISTRATION_FILE_CHILD
+        if payload.for_child
+        else Permission.REGISTRATION_FILE_OWN
     )
     user = authorize(request.user, permission)
     registration, created = services.file_registration(
@@ -246,7 +250,8 @@ def case_detail(request: HttpRequest, case_number: str) -> CaseDetailOut:
     )
     authorize(request.user, Permission.REGISTRATION_READ_OWN, registration)
     transitions = [
-        TransitionOut.model_validate(t, from_attributes=True) for t in registration.transitions.all()
+        TransitionOut.model_validate(t, from_attributes=True)
+        for t in registration.transitions.all()
     ]
     return CaseDetailOut(**_case(registration).model_dump(), transitions=transitions)
 
@@ -273,7 +278,9 @@ def read_person(
 
 
 @router.post("/persons/{person_id}/erase", response={200: dict[str, bool]})
-def erase_person(request: HttpRequest, person_id: uuid.UUID, payload: EraseIn) -> HttpResponse | dict[str, bool]:
+def erase_person(
+    request: HttpRequest, person_id: uuid.UUID, payload: EraseIn
+) -> HttpResponse | dict[str, bool]:
     """vault:key:destroy. Crypto-shreds the person; idempotent."""
     user = authorize(request.user, Permission.PERSON_KEY_DESTROY)
     person = get_object_or_404(Person, pk=person_id)

@@ -4,6 +4,7 @@ POST data into the same JSON shape the API takes, so one validator checks both."
 import datetime as dt
 import functools
 import gettext
+from collections.abc import Callable
 from typing import Any
 
 import pycountry
@@ -21,6 +22,7 @@ BLANK_ADDRESS_ROWS = 2
 @functools.cache
 def countries(language: str) -> list[tuple[str, str]]:
     """ISO 3166 countries with names in `language` (pycountry ships the catalogues)."""
+    catalogue: Callable[[str], str]
     try:
         catalogue = gettext.translation(
             "iso3166-1", pycountry.LOCALES_DIR, languages=[language]
@@ -138,7 +140,9 @@ def sections_for_page(
                 "required": field.required,
                 "max_length": field.max_length,
                 "value": value,
-                "errors": [m for path, ms in errors.items() if _under(path, field.name) for m in ms],
+                "errors": [
+                    m for path, ms in errors.items() if _under(path, field.name) for m in ms
+                ],
                 "choices": [(c.code, program.text(c.label, language)) for c in field.choices],
             }
             if field.type is FieldType.TEXT_LIST:
@@ -148,7 +152,9 @@ def sections_for_page(
                 rows += [{}] * min(BLANK_ADDRESS_ROWS, field.max_items - len(rows))
                 entry["rows"] = rows
             fields.append(entry)
-        sections.append({"key": section.key, "title": program.text(section.title, language), "fields": fields})
+        sections.append(
+            {"key": section.key, "title": program.text(section.title, language), "fields": fields}
+        )
     return sections
 
 

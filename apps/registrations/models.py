@@ -87,6 +87,7 @@ class Registration(models.Model):
     program = models.CharField(max_length=64)
     program_version = models.CharField(max_length=32)
     state = models.CharField(max_length=24, choices=CaseState.choices, default=CaseState.DRAFT)
+    # NULL until submitted: unique among filed cases, while drafts have none.
     case_number = models.CharField(max_length=24, unique=True, null=True, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="filings"
@@ -94,7 +95,7 @@ class Registration(models.Model):
     for_child = models.BooleanField(default=False)
     language = models.CharField(max_length=8, default="en")
     form_sealed = models.BinaryField(null=True)
-    idempotency_key = models.CharField(max_length=128, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True)  # noqa: DJ001
     request_digest = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -197,7 +197,9 @@ def transition(actor: User, registration: Registration, to_state: str, reason: s
             % {"state": locked.state, "target": to_state}
         )
     if not reason.strip():
-        raise FormInvalid(_("Give a reason for this decision."), fields={"reason": [_("Required.")]})
+        raise FormInvalid(
+            _("Give a reason for this decision."), fields={"reason": [_("Required.")]}
+        )
     _move(actor, locked, to_state, reason)
     locked.save(update_fields=["state", "updated_at"])
     return locked
@@ -320,4 +322,3 @@ def _previous_filing(user: User, key: str, digest: str) -> Registration | None:
             )
         )
     return previous
-

@@ -53,12 +53,10 @@ def validate_form(
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == []
+    return value is None or value in ("", [])
 
 
-def _clean_field(
-    spec: FormField, value: Any, errors: Errors, path: str, today: dt.date
-) -> Any:
+def _clean_field(spec: FormField, value: Any, errors: Errors, path: str, today: dt.date) -> Any:
     if value is None:
         return None
     cleaner = {
@@ -144,18 +142,14 @@ def _clean_choice(spec: FormField, value: Any, errors: Errors, path: str, _today
     return value
 
 
-def _clean_boolean(
-    _spec: FormField, value: Any, errors: Errors, path: str, _today: dt.date
-) -> Any:
+def _clean_boolean(_spec: FormField, value: Any, errors: Errors, path: str, _today: dt.date) -> Any:
     if not isinstance(value, bool):
         _add(errors, path, _("Expected true or false."))
         return None
     return value
 
 
-def _clean_text_list(
-    spec: FormField, value: Any, errors: Errors, path: str, today: dt.date
-) -> Any:
+def _clean_text_list(spec: FormField, value: Any, errors: Errors, path: str, today: dt.date) -> Any:
     if not isinstance(value, list):
         _add(errors, path, _("Expected a list of texts."))
         return None
@@ -166,42 +160,48 @@ def _clean_text_list(
     return [item for item in items if item]
 
 
-def _clean_addresses(
-    spec: FormField, value: Any, errors: Errors, path: str, today: dt.date
-) -> Any:
+def _clean_addresses(spec: FormField, value: Any, errors: Errors, path: str, today: dt.date) -> Any:
     if not isinstance(value, list):
         _add(errors, path, _("Expected a list of addresses."))
         return None
     if len(value) > spec.max_items:
         _add(errors, path, _("At most %(limit)d addresses.") % {"limit": spec.max_items})
         return None
-    line = FormField(name="line", type=FieldType.TEXT, label={}, max_length=200)
     cleaned = []
     for i, item in enumerate(value):
-        where = f"{path}[{i}]"
-        if not isinstance(item, dict):
-            _add(errors, where, _("Expected an address object."))
-            continue
-        for key in sorted(set(item) - ADDRESS_KEYS):
-            _add(errors, f"{where}.{str(key)[:32]}", _("Unknown address part."))
-        address: dict[str, Any] = {}
-        for key in ("line1", "line2", "city", "region", "postal_code"):
-            if item.get(key) not in (None, ""):
-                address[key] = _clean_text(line, item[key], errors, f"{where}.{key}", today)
-        if item.get("country") not in (None, ""):
-            address["country"] = _clean_country(line, item["country"], errors, f"{where}.country", today)
-        for key in ("from", "to"):
-            if item.get(key) not in (None, ""):
-                address[key] = _clean_date_field(line, item[key], errors, f"{where}.{key}", today)
-        if not any(address.values()):
-            continue  # an empty row of the page's address table
-        for key in ADDRESS_REQUIRED:
-            if key not in address:
-                _add(errors, f"{where}.{key}", _("This part of the address is required."))
-        if address.get("from") and address.get("to") and address["to"] < address["from"]:
-            _add(errors, f"{where}.to", _("The end date is before the start date."))
-        cleaned.append(address)
+        address = _clean_address(item, errors, f"{path}[{i}]", today)
+        if address:  # an empty row of the page's address table is skipped
+            cleaned.append(address)
     return cleaned
+
+
+_ADDRESS_LINE = FormField(name="line", type=FieldType.TEXT, label={}, max_length=200)
+
+
+def _clean_address(item: Any, errors: Errors, where: str, today: dt.date) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        _add(errors, where, _("Expected an address object."))
+        return {}
+    for key in sorted(set(item) - ADDRESS_KEYS):
+        _add(errors, f"{where}.{str(key)[:32]}", _("Unknown address part."))
+    cleaners = {
+        **dict.fromkeys(("line1", "line2", "city", "region", "postal_code"), _clean_text),
+        "country": _clean_country,
+        "from": _clean_date_field,
+        "to": _clean_date_field,
+    }
+    address: dict[str, Any] = {}
+    for key, cleaner in cleaners.items():
+        if item.get(key) not in (None, ""):
+            address[key] = cleaner(_ADDRESS_LINE, item[key], errors, f"{where}.{key}", today)
+    if not any(address.values()):
+        return {}
+    for key in ADDRESS_REQUIRED:
+        if key not in address:
+            _add(errors, f"{where}.{key}", _("This part of the address is required."))
+    if address.get("from") and address.get("to") and address["to"] < address["from"]:
+        _add(errors, f"{where}.to", _("The end date is before the start date."))
+    return address
 
 
 def _check_across_fields(
@@ -228,10 +228,19 @@ def _check_across_fields(
                 _("This address starts before the date of birth."),
             )
     if birth:
-        _check_age(program, form.field_with_meaning("birth_date"), birth, errors, for_child, today)
+        _check_age(
+            program,
+            form.field_with_meaning("birth_date"),
+            birth,
+            errors,
+            for_child=for_child,
+            today=today,
+        )
     oath = form.field_with_meaning("oath")
     if oath and not partial and clean.get(oath.name) is not True and oath.name not in errors:
-        _add(errors, oath.name, _("You must sign under oath to submit; nothing is filed without it."))
+        _add(
+            errors, oath.name, _("You must sign under oath to submit; nothing is filed without it.")
+        )
 
 
 def _check_age(
@@ -239,6 +248,7 @@ def _check_age(
     field: FormField | None,
     birth: str,
     errors: Errors,
+    *,
     for_child: bool,
     today: dt.date,
 ) -> None:

@@ -30,9 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The registrant's own cases and drafts."""
     user = authorize(request.user, Permission.REGISTRATION_READ_OWN)
     cases = (
-        Registration.objects.filter(filed_by=user)
-        .select_related("person")
-        .order_by("-created_at")
+        Registration.objects.filter(filed_by=user).select_related("person").order_by("-created_at")
     )
     return render(request, "registrations/home.html", {"cases": cases})
 
@@ -80,7 +78,9 @@ def start(request: HttpRequest) -> HttpResponse:
 
 def edit(request: HttpRequest, registration_id: uuid.UUID) -> HttpResponse:
     """The registration form: save as draft, or submit."""
-    registration = get_object_or_404(Registration.objects.select_related("person"), pk=registration_id)
+    registration = get_object_or_404(
+        Registration.objects.select_related("person"), pk=registration_id
+    )
     user = authorize(request.user, Permission.REGISTRATION_READ_OWN, registration)
     if not registration.is_draft:
         return redirect("registrations:case", case_number=registration.case_number)

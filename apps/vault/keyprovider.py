@@ -6,6 +6,7 @@ REGISTRY_KEY_PROVIDER at an HSM or cloud-KMS adapter with the same three methods
 """
 
 import base64
+import contextlib
 import functools
 import hashlib
 import json
@@ -81,10 +82,9 @@ def _read_or_create_key_file(path: Path) -> tuple[bytes, bytes, str]:
     if not path.exists():
         if not settings.CREATE_MISSING_MASTER_KEY:
             raise ImproperlyConfigured(f"Master key file {path} does not exist.")
-        try:
+        # Another process may have created it first: then read theirs.
+        with contextlib.suppress(FileExistsError):
             generate_key_file(path)
-        except FileExistsError:
-            pass  # another process created it first: read theirs
     try:
         body = json.loads(path.read_text())
         return (

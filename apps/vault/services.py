@@ -18,7 +18,7 @@ from apps.vault.keyprovider import key_provider
 from apps.vault.models import SubjectKey
 
 
-class KeyDestroyed(Exception):  # noqa: N818 - a state, not a failure of the caller
+class KeyDestroyed(Exception):
     """The person's key was destroyed: their personal data no longer exists."""
 
 
@@ -48,9 +48,11 @@ def seal_json(subject_id: uuid.UUID, label: str, value: Any) -> bytes:
     return crypto.seal(_data_key(subject_id), subject_id, label, plaintext)
 
 
-def open_json(subject_id: uuid.UUID, label: str, sealed: bytes) -> Any:
+def open_json(subject_id: uuid.UUID, label: str, sealed: bytes | memoryview | None) -> Any:
     """Decrypt a value sealed by `seal_json`. Raises KeyDestroyed after shredding and
     SealedValueError when the bytes belong to another person or field."""
+    if sealed is None:
+        raise crypto.SealedValueError("there is no sealed value")
     return json.loads(crypto.open_sealed(_data_key(subject_id), subject_id, label, bytes(sealed)))
 
 

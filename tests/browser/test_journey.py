@@ -146,10 +146,20 @@ def shot(page: Page, name: str) -> None:
 
 
 TEXT = {
-    "en": {"check_mail": "Check your e-mail", "confirmed": "Your e-mail is confirmed",
-           "must": "You must register", "saved": "Draft saved", "state": "Submitted"},
-    "es": {"check_mail": "Revise su correo", "confirmed": "Su correo está confirmado",
-           "must": "Debe registrarse", "saved": "Borrador guardado", "state": "Presentada"},
+    "en": {
+        "check_mail": "Check your e-mail",
+        "confirmed": "Your e-mail is confirmed",
+        "must": "You must register",
+        "saved": "Draft saved",
+        "state": "Submitted",
+    },
+    "es": {
+        "check_mail": "Revise su correo",
+        "confirmed": "Su correo está confirmado",
+        "must": "Debe registrarse",
+        "saved": "Borrador guardado",
+        "state": "Presentada",
+    },
 }
 
 
@@ -226,7 +236,8 @@ def test_sign_up_to_submitted_case(server: Server, browser_page: Page, language:
         "-c",
         "from apps.registrations.models import NoticeShown, Registration; "
         f"u = '{email}'; "
-        "print(NoticeShown.objects.filter(user__email=u).values_list('language', flat=True).first(), "
+        "print(NoticeShown.objects.filter(user__email=u)"
+        ".values_list('language', flat=True).first(), "
         "Registration.objects.filter(filed_by__email=u).exclude(case_number=None).count())",
     ).split()
     assert counts == [language, "1"], counts  # the notice showing was recorded; one case filed

@@ -1,4 +1,4 @@
-"""Every page and endpoint × every role: allowed roles get through, the others are
+"""Every page and endpoint, for every role: allowed roles get through, the others are
 refused (403, or 404 for someone else's object). New endpoints must be added here;
 `test_every_route_is_covered` fails when one is not."""
 
@@ -24,23 +24,76 @@ ROUTES: list[tuple[str, str, str, Any, Any]] = [
     ("eligibility page", "get", "/eligibility/", Permission.ELIGIBILITY_CHECK, None),
     ("my registrations page", "get", "/my/", Permission.REGISTRATION_READ_OWN, None),
     ("access log page", "get", "/my/access-log/", Permission.ACCESS_LOG_READ_OWN, None),
-    ("start own draft page", "post", "/register/start/", Permission.REGISTRATION_FILE_OWN, {"for_child": "0"}),
-    ("start child draft page", "post", "/register/start/", Permission.REGISTRATION_FILE_CHILD, {"for_child": "1"}),
+    (
+        "start own draft page",
+        "post",
+        "/register/start/",
+        Permission.REGISTRATION_FILE_OWN,
+        {"for_child": "0"},
+    ),
+    (
+        "start child draft page",
+        "post",
+        "/register/start/",
+        Permission.REGISTRATION_FILE_CHILD,
+        {"for_child": "1"},
+    ),
     ("draft page", "get", "/register/{draft}/", Permission.REGISTRATION_READ_OWN, None),
     ("case page", "get", "/cases/{case}/", Permission.REGISTRATION_READ_OWN, None),
-    ("eligibility api", "post-json", "/api/v1/eligibility", Permission.ELIGIBILITY_CHECK,
-     {"is_citizen": False, "birth_date": "1990-01-01", "arrival_date": "2025-01-01"}),
+    (
+        "eligibility api",
+        "post-json",
+        "/api/v1/eligibility",
+        Permission.ELIGIBILITY_CHECK,
+        {"is_citizen": False, "birth_date": "1990-01-01", "arrival_date": "2025-01-01"},
+    ),
     ("start draft api", "post-json", "/api/v1/drafts", Permission.REGISTRATION_FILE_OWN, {}),
-    ("start child draft api", "post-json", "/api/v1/drafts", Permission.REGISTRATION_FILE_CHILD, {"for_child": True}),
+    (
+        "start child draft api",
+        "post-json",
+        "/api/v1/drafts",
+        Permission.REGISTRATION_FILE_CHILD,
+        {"for_child": True},
+    ),
     ("read draft api", "get", "/api/v1/drafts/{draft}", Permission.REGISTRATION_READ_OWN, None),
-    ("save draft api", "put-json", "/api/v1/drafts/{draft}", Permission.REGISTRATION_READ_OWN, {"data": {}}),
-    ("submit draft api", "post-json", "/api/v1/drafts/{draft}/submit", Permission.REGISTRATION_FILE_OWN, None),
-    ("file api", "post-json", "/api/v1/registrations", Permission.REGISTRATION_FILE_OWN, {"data": VALID_FORM}),
+    (
+        "save draft api",
+        "put-json",
+        "/api/v1/drafts/{draft}",
+        Permission.REGISTRATION_READ_OWN,
+        {"data": {}},
+    ),
+    (
+        "submit draft api",
+        "post-json",
+        "/api/v1/drafts/{draft}/submit",
+        Permission.REGISTRATION_FILE_OWN,
+        None,
+    ),
+    (
+        "file api",
+        "post-json",
+        "/api/v1/registrations",
+        Permission.REGISTRATION_FILE_OWN,
+        {"data": VALID_FORM},
+    ),
     ("list api", "get", "/api/v1/registrations", Permission.REGISTRATION_READ_OWN, None),
     ("case api", "get", "/api/v1/registrations/{case}", Permission.REGISTRATION_READ_OWN, None),
     ("access log api", "get", "/api/v1/me/access-log", Permission.ACCESS_LOG_READ_OWN, None),
-    ("read person api", "get", "/api/v1/persons/{person}?purpose=case-processing", Permission.PERSON_READ_ANY, None),
-    ("erase person api", "post-json", "/api/v1/persons/{person}/erase", Permission.PERSON_KEY_DESTROY, {"reason": "court-order"}),
+    (
+        "read person api",
+        "get",
+        "/api/v1/persons/{person}?purpose=case-processing",
+        Permission.PERSON_READ_ANY,
+        None,
+    ),
+    (
+        "erase person api",
+        "post-json",
+        "/api/v1/persons/{person}/erase",
+        Permission.PERSON_KEY_DESTROY,
+        {"reason": "court-order"},
+    ),
 ]
 
 
@@ -59,10 +112,19 @@ def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
     """A user of `role` and, if they can own things, a draft and a case of their own;
     otherwise someone else's, which they must not reach."""
     user = make_user(role, f"{role.value}-{uuid.uuid4().hex[:6]}")
-    owner = user if role in (Role.REGISTRANT,) else make_user(Role.REGISTRANT, f"owner-{uuid.uuid4().hex[:6]}")
+    owner = (
+        user
+        if role in (Role.REGISTRANT,)
+        else make_user(Role.REGISTRANT, f"owner-{uuid.uuid4().hex[:6]}")
+    )
     draft = services.start_draft(owner, program_slug="us-2025", for_child=False, language="en")
     case, _ = services.file_registration(
-        owner, program_slug="us-2025", for_child=False, data=VALID_FORM, language="en", idempotency_key=None
+        owner,
+        program_slug="us-2025",
+        for_child=False,
+        data=VALID_FORM,
+        language="en",
+        idempotency_key=None,
     )
     ids = {"draft": str(draft.id), "case": str(case.case_number), "person": str(case.person_id)}
     return client_for(user), ids
@@ -77,16 +139,20 @@ def test_route_for_role(route: tuple[str, str, str, Any, Any], role: Role) -> No
     allowed = permission is PUBLIC or role in roles_with(permission)
     owns = role is Role.REGISTRANT
     if allowed and (":own:" not in str(permission) or owns or "{" not in template):
-        assert response.status_code < 400, f"{name}: {role} should be allowed, got {response.status_code}"
+        assert response.status_code < 400, (
+            f"{name}: {role} should be allowed, got {response.status_code}"
+        )
     elif allowed:
         assert response.status_code == 404, f"{name}: {role} reached someone else's object"
     else:
-        assert response.status_code in (403, 404), f"{name}: {role} was not refused ({response.status_code})"
+        assert response.status_code in (403, 404), (
+            f"{name}: {role} was not refused ({response.status_code})"
+        )
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r[0])
 def test_anonymous_visitors_are_refused(route: tuple[str, str, str, Any, Any]) -> None:
-    name, method, template, permission, body = route
+    name, method, template, _permission, body = route
     _, ids = fixtures_for(Role.REGISTRANT)
     response = call(Client(), method, template.format(**ids), body)
     assert response.status_code in (401, 403, 302), f"{name}: anonymous got {response.status_code}"
@@ -108,11 +174,25 @@ def _all_routes() -> set[str]:
 
 NOT_PERMISSIONED = {
     # Public pages and the API's public endpoints (sign-up, sign-in, schema, programs).
-    "", "i18n/setlang/", "accounts/signup/", "accounts/verify/<str:token>/", "accounts/login/",
-    "accounts/logout/", "accounts/password-reset/", "accounts/password-reset/sent/",
-    "accounts/password-reset/<uidb64>/<token>/", "accounts/password-reset/complete/",
-    "api/v1/auth/signup", "api/v1/auth/verify", "api/v1/auth/login", "api/v1/auth/logout",
-    "api/v1/me", "api/v1/programs/<slug>", "api/v1/", "api/v1/openapi.json", "api/v1/docs",
+    "",
+    "i18n/setlang/",
+    "accounts/signup/",
+    "accounts/verify/<str:token>/",
+    "accounts/login/",
+    "accounts/logout/",
+    "accounts/password-reset/",
+    "accounts/password-reset/sent/",
+    "accounts/password-reset/<uidb64>/<token>/",
+    "accounts/password-reset/complete/",
+    "api/v1/auth/signup",
+    "api/v1/auth/verify",
+    "api/v1/auth/login",
+    "api/v1/auth/logout",
+    "api/v1/me",
+    "api/v1/programs/<slug>",
+    "api/v1/",
+    "api/v1/openapi.json",
+    "api/v1/docs",
 }
 
 
@@ -132,8 +212,11 @@ def test_every_route_is_covered() -> None:
     }
     routes = {r for r in _all_routes() if not r.startswith("admin/")}
     unknown = {
-        r for r in routes
-        if r not in NOT_PERMISSIONED and r not in covered and r not in api_covered
+        r
+        for r in routes
+        if r not in NOT_PERMISSIONED
+        and r not in covered
+        and r not in api_covered
         and r.replace("{person}", "<person_id>") not in api_covered
     }
     assert not unknown, f"routes without a permission test: {sorted(unknown)}"

@@ -11,8 +11,12 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECRET_KEY", "REGISTRY_", "DEBUG"))}
-    return subprocess.run(  # noqa: S603
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SECRET_KEY", "REGISTRY_", "DEBUG"))
+    }
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "registry.settings", **env},
@@ -42,9 +46,7 @@ def test_a_malformed_boolean_is_an_error(value: str) -> None:
 
 
 def test_debug_off_with_real_secrets_starts() -> None:
-    result = start(
-        {"DEBUG": "0", "SECRET_KEY": "k" * 50, "REGISTRY_MASTER_KEY": "A" * 43 + "="}
-    )
+    result = start({"DEBUG": "0", "SECRET_KEY": "k" * 50, "REGISTRY_MASTER_KEY": "A" * 43 + "="})
     assert result.returncode == 0, result.stderr
 
 

@@ -23,20 +23,26 @@ def verification_path() -> str:
 def test_amal_signs_up_on_the_page_verifies_and_signs_in() -> None:
     client = Client()
     response = client.post(
-        "/accounts/signup/", {"email": "Amal@Example.org", "password": PASSWORD, "role": "registrant"}
+        "/accounts/signup/",
+        {"email": "Amal@Example.org", "password": PASSWORD, "role": "registrant"},
     )
     assert response.status_code == 200
     user = User.objects.get(email="amal@example.org")
     assert not user.is_active
 
-    blocked = client.post("/accounts/login/", {"username": "amal@example.org", "password": PASSWORD})
+    blocked = client.post(
+        "/accounts/login/", {"username": "amal@example.org", "password": PASSWORD}
+    )
     assert b"not active yet" in blocked.content
 
     assert client.get(verification_path()).status_code == 200
     user.refresh_from_db()
-    assert user.is_active and user.email_verified_at
+    assert user.is_active
+    assert user.email_verified_at
 
-    signed_in = client.post("/accounts/login/", {"username": "amal@example.org", "password": PASSWORD})
+    signed_in = client.post(
+        "/accounts/login/", {"username": "amal@example.org", "password": PASSWORD}
+    )
     assert signed_in.status_code == 302
 
 
@@ -58,7 +64,9 @@ def test_signup_through_the_api() -> None:
     )
     assert created.status_code == 201, created.content
     token = verification_path().split("/")[-2]
-    verified = client.post("/api/v1/auth/verify", json.dumps({"token": token}), content_type="application/json")
+    verified = client.post(
+        "/api/v1/auth/verify", json.dumps({"token": token}), content_type="application/json"
+    )
     assert verified.json()["email_verified"] is True
     login = client.post(
         "/api/v1/auth/login",
@@ -79,7 +87,9 @@ def test_signup_through_the_api() -> None:
     ],
 )
 def test_bad_signups_are_refused_and_write_nothing(body: dict, field: str) -> None:
-    response = Client().post("/api/v1/auth/signup", json.dumps(body), content_type="application/json")
+    response = Client().post(
+        "/api/v1/auth/signup", json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 422, response.content
     assert field in json.dumps(response.json()["fields"])
     assert not User.objects.exists()
@@ -102,5 +112,5 @@ def test_passwords_are_hashed_with_argon2_outside_tests() -> None:
     from registry import settings
 
     assert "MD5" in settings.PASSWORD_HASHERS[0]  # tests only
-    source = open(settings.__file__).read()  # noqa: PTH123, SIM115
+    source = open(settings.__file__).read()  # noqa: SIM115
     assert "Argon2PasswordHasher" in source

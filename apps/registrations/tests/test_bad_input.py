@@ -74,7 +74,9 @@ def test_unknown_form_field(amal_client: Client, valid_form: dict) -> None:
         ("address_history", {"line1": "x"}),
     ],
 )
-def test_wrong_types_and_formats(amal_client: Client, valid_form: dict, field: str, value: Any) -> None:
+def test_wrong_types_and_formats(
+    amal_client: Client, valid_form: dict, field: str, value: Any
+) -> None:
     response = file(amal_client, {**valid_form, field: value})
     assert response.status_code == 422, response.content
     assert field in response.json()["fields"]

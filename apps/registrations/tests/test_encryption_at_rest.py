@@ -27,7 +27,9 @@ def file_zenobia(client: Client, valid_form: dict) -> Registration:
         "passport_number": PASSPORT,
         "signature_name": f"{NAME} {FAMILY}",
     }
-    response = client.post("/api/v1/registrations", json.dumps({"data": form}), content_type="application/json")
+    response = client.post(
+        "/api/v1/registrations", json.dumps({"data": form}), content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     return Registration.objects.get(pk=response.json()["id"])
 
@@ -39,7 +41,9 @@ def assert_no_plaintext(blob: bytes) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_sqlite_file_holds_no_plaintext(amal_client: Client, valid_form: dict, tmp_path: Path) -> None:
+def test_the_sqlite_file_holds_no_plaintext(
+    amal_client: Client, valid_form: dict, tmp_path: Path
+) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite file check runs in the SQLite pass; PostgreSQL has pg_dump below")
     file_zenobia(amal_client, valid_form)
@@ -60,9 +64,12 @@ def test_a_pg_dump_holds_no_plaintext(amal_client: Client, valid_form: dict) -> 
     dump = subprocess.run(  # noqa: S603
         [
             shutil.which("pg_dump") or "pg_dump",
-            "-h", db["HOST"] or "127.0.0.1",
-            "-p", str(db["PORT"] or 5432),
-            "-U", db["USER"] or "postgres",
+            "-h",
+            db["HOST"] or "127.0.0.1",
+            "-p",
+            str(db["PORT"] or 5432),
+            "-U",
+            db["USER"] or "postgres",
             connection.settings_dict["NAME"],
         ],
         check=True,
@@ -74,7 +81,9 @@ def test_a_pg_dump_holds_no_plaintext(amal_client: Client, valid_form: dict) -> 
 
 
 @pytest.mark.django_db
-def test_erasing_makes_the_record_unreadable(amal_client: Client, valid_form: dict, priya: object, amal: object) -> None:
+def test_erasing_makes_the_record_unreadable(
+    amal_client: Client, valid_form: dict, priya: object, amal: object
+) -> None:
     registration = file_zenobia(amal_client, valid_form)
     assert access.read_own_form(amal, registration)["family_name"] == FAMILY  # type: ignore[arg-type]
 

@@ -52,10 +52,14 @@ def test_amal_drafts_saves_resumes_and_submits(amal_client: Client, valid_form: 
     assert status["transitions"][0]["actor_role"] == "registrant"
 
     registration = Registration.objects.get(case_number=case_number)
-    kinds = set(BlindIndexEntry.objects.filter(person=registration.person).values_list("kind", flat=True))
+    kinds = set(
+        BlindIndexEntry.objects.filter(person=registration.person).values_list("kind", flat=True)
+    )
     assert kinds == {"name_birth", "family_birth", "document"}
     actions = list(
-        AuditEntry.objects.filter(subject_id=registration.person_id).order_by("seq").values_list("action", flat=True)
+        AuditEntry.objects.filter(subject_id=registration.person_id)
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
     assert actions == ["create", "update", "read", "update", "submit"]
 

@@ -19,7 +19,9 @@ def file(client: Client, body: dict, key: str | None) -> Any:
     )
 
 
-def test_a_retry_with_the_same_key_returns_the_same_case(amal_client: Client, valid_form: dict) -> None:
+def test_a_retry_with_the_same_key_returns_the_same_case(
+    amal_client: Client, valid_form: dict
+) -> None:
     key = str(uuid.uuid4())
     first = file(amal_client, {"data": valid_form}, key)
     again = file(amal_client, {"data": valid_form}, key)
@@ -30,7 +32,9 @@ def test_a_retry_with_the_same_key_returns_the_same_case(amal_client: Client, va
     assert Person.objects.count() == 1
 
 
-def test_the_same_key_with_another_body_is_a_conflict(amal_client: Client, valid_form: dict) -> None:
+def test_the_same_key_with_another_body_is_a_conflict(
+    amal_client: Client, valid_form: dict
+) -> None:
     key = str(uuid.uuid4())
     file(amal_client, {"data": valid_form}, key)
     changed = {**valid_form, "given_names": "Someone Else"}
@@ -40,7 +44,9 @@ def test_the_same_key_with_another_body_is_a_conflict(amal_client: Client, valid
     assert Registration.objects.count() == 1
 
 
-def test_keys_belong_to_their_user(amal_client: Client, valid_form: dict, user_with_role: Any) -> None:
+def test_keys_belong_to_their_user(
+    amal_client: Client, valid_form: dict, user_with_role: Any
+) -> None:
     from apps.accounts.permissions import Role
 
     key = "shared-key"
@@ -54,7 +60,9 @@ def test_keys_belong_to_their_user(amal_client: Client, valid_form: dict, user_w
 def test_submitting_a_draft_twice_files_once(amal_client: Client, valid_form: dict) -> None:
     draft = amal_client.post("/api/v1/drafts", "{}", content_type="application/json").json()
     amal_client.put(
-        f"/api/v1/drafts/{draft['id']}", json.dumps({"data": valid_form}), content_type="application/json"
+        f"/api/v1/drafts/{draft['id']}",
+        json.dumps({"data": valid_form}),
+        content_type="application/json",
     )
     first = amal_client.post(f"/api/v1/drafts/{draft['id']}/submit")
     second = amal_client.post(f"/api/v1/drafts/{draft['id']}/submit")

@@ -14,7 +14,10 @@ KEY = crypto.new_data_key()
 @given(plaintext=st.binary(max_size=2048), label=st.text(max_size=40))
 def test_seal_then_open_returns_the_plaintext(plaintext: bytes, label: str) -> None:
     subject = uuid.uuid4()
-    assert crypto.open_sealed(KEY, subject, label, crypto.seal(KEY, subject, label, plaintext)) == plaintext
+    assert (
+        crypto.open_sealed(KEY, subject, label, crypto.seal(KEY, subject, label, plaintext))
+        == plaintext
+    )
 
 
 @given(plaintext=st.binary(min_size=1, max_size=256))

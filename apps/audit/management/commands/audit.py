@@ -24,7 +24,5 @@ class Command(BaseCommand):
                 "verified."
             )
             return
-        self.stderr.write(
-            f"BROKEN after {report.entries_checked:,} good entries: {report.problem}"
-        )
+        self.stderr.write(f"BROKEN after {report.entries_checked:,} good entries: {report.problem}")
         sys.exit(1)

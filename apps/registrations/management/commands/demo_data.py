@@ -39,8 +39,13 @@ def demo_form(family: str, given: str, birth: str, passport: str) -> dict[str, A
         "entry_place": "San Ysidro, CA",
         "entry_manner": "inspected",
         "address_history": [
-            {"line1": "100 Main St", "city": "San Diego", "region": "CA", "country": "US",
-             "from": "2024-09-01"}
+            {
+                "line1": "100 Main St",
+                "city": "San Diego",
+                "region": "CA",
+                "country": "US",
+                "from": "2024-09-01",
+            }
         ],
         "intended_stay": "over-12-months",
         "activities": "Studying",
@@ -80,6 +85,6 @@ class Command(BaseCommand):
                 language="en",
                 idempotency_key="demo-amal",
             )
-        self.stdout.write("Demo accounts (password: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for email, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role.value:<16} {email}")
