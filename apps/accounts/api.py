@@ -2,7 +2,7 @@
 
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, EmailStr, Field, StrictStr
 
 from apps.accounts import services
@@ -50,12 +50,12 @@ def _me(user: User) -> MeOut:
 
 
 @router.post("/auth/signup", auth=None, response={201: MeOut})
-def signup(request: HttpRequest, payload: SignupIn) -> tuple[int, MeOut]:
+def signup(request: HttpRequest, payload: SignupIn) -> Status:
     """Public. Creates an inactive account and e-mails a verification link."""
     user = services.signup(
         email=payload.email, password=payload.password, role=payload.role, language=payload.language
     )
-    return 201, _me(user)
+    return Status(201, _me(user))
 
 
 @router.post("/auth/verify", auth=None, response=MeOut)
@@ -77,10 +77,10 @@ def sign_in(request: HttpRequest, payload: LoginIn) -> MeOut:
 
 
 @router.post("/auth/logout", response={204: None})
-def sign_out(request: HttpRequest) -> tuple[int, None]:
+def sign_out(request: HttpRequest) -> Status:
     """Any signed-in user."""
     logout(request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut)

@@ -18,7 +18,6 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     preferred_language = models.CharField(max_length=8, default="en")
 
-
     @property
     def role_enum(self) -> Role:
         return Role(self.role)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 from pydantic import ConfigDict, Field, StrictBool, StrictStr
 
 from apps.accounts.permissions import Permission
@@ -165,7 +165,7 @@ def check_eligibility(request: HttpRequest, payload: EligibilityIn) -> Eligibili
 
 
 @router.post("/drafts", response={201: CaseOut})
-def start_draft(request: HttpRequest, payload: DraftIn) -> tuple[int, CaseOut]:
+def start_draft(request: HttpRequest, payload: DraftIn) -> Status:
     """registration:own:file, or registration:child:file with for_child."""
     permission = (
         Permission.REGISTRATION_FILE_CHILD
@@ -179,7 +179,7 @@ def start_draft(request: HttpRequest, payload: DraftIn) -> tuple[int, CaseOut]:
         for_child=payload.for_child,
         language=payload.language,
     )
-    return 201, _case(registration)
+    return Status(201, _case(registration))
 
 
 @router.get("/drafts/{registration_id}", response=DraftOut)
@@ -215,7 +215,7 @@ def file_registration(
     request: HttpRequest,
     payload: FileIn,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=128),
-) -> tuple[int, CaseOut]:
+) -> Status:
     """registration:own:file (or :child:file). One-step filing; with an
     Idempotency-Key header a retry returns the first result with 200."""
     permission = (
@@ -232,7 +232,7 @@ def file_registration(
         language=payload.language or get_language() or "en",
         idempotency_key=idempotency_key,
     )
-    return (201 if created else 200), _case(registration)
+    return Status(201 if created else 200, _case(registration))
 
 
 @router.get("/registrations", response=list[CaseOut])

@@ -118,6 +118,7 @@ def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
         else make_user(Role.REGISTRANT, f"owner-{uuid.uuid4().hex[:6]}")
     )
     draft = services.start_draft(owner, program_slug="us-2025", for_child=False, language="en")
+    services.save_draft(owner, draft, VALID_FORM)
     case, _ = services.file_registration(
         owner,
         program_slug="us-2025",

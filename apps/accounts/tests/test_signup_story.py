@@ -11,6 +11,16 @@ from apps.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _send_mail_at_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """E-mails go out when the sign-up commits. The test's transaction never commits,
+    so run on-commit callbacks at once, as a committed sign-up would."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
 PASSWORD = "a long and unusual passphrase"
 
 

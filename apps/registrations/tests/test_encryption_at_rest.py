@@ -40,18 +40,20 @@ def assert_no_plaintext(blob: bytes) -> None:
         assert secret.encode("utf-16-le") not in blob
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_sqlite_file_holds_no_plaintext(
     amal_client: Client, valid_form: dict, tmp_path: Path
 ) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite file check runs in the SQLite pass; PostgreSQL has pg_dump below")
-    file_zenobia(amal_client, valid_form)
-    copy = tmp_path / "copy.sqlite3"
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [str(copy)])
-    blob = copy.read_bytes()
+    registration = file_zenobia(amal_client, valid_form)
+    # The test database lives in memory: serialize() gives the exact bytes its file
+    # would hold, pages, free space and all, as this connection sees them.
+    connection.ensure_connection()
+    blob = connection.connection.serialize()
+    (tmp_path / "copy.sqlite3").write_bytes(blob)  # kept for a person to inspect
     assert b"audit_auditentry" in blob  # it is the real database file
+    assert registration.case_number.encode() in blob  # with this filing in it
     assert_no_plaintext(blob)
 
 
@@ -59,7 +61,7 @@ def test_the_sqlite_file_holds_no_plaintext(
 def test_a_pg_dump_holds_no_plaintext(amal_client: Client, valid_form: dict) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the pg_dump check runs in the PostgreSQL pass; SQLite has its own above")
-    file_zenobia(amal_client, valid_form)
+    registration = file_zenobia(amal_client, valid_form)
     db = settings.DATABASES["default"]
     dump = subprocess.run(  # noqa: S603
         [
@@ -77,6 +79,7 @@ def test_a_pg_dump_holds_no_plaintext(amal_client: Client, valid_form: dict) -> 
         env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""},
     ).stdout
     assert b"registrations_registration" in dump
+    assert registration.case_number.encode() in dump
     assert_no_plaintext(dump)
 
 

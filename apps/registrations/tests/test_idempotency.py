@@ -64,7 +64,11 @@ def test_submitting_a_draft_twice_files_once(amal_client: Client, valid_form: di
         json.dumps({"data": valid_form}),
         content_type="application/json",
     )
-    first = amal_client.post(f"/api/v1/drafts/{draft['id']}/submit")
-    second = amal_client.post(f"/api/v1/drafts/{draft['id']}/submit")
+    first = amal_client.post(
+        f"/api/v1/drafts/{draft['id']}/submit", content_type="application/json"
+    )
+    second = amal_client.post(
+        f"/api/v1/drafts/{draft['id']}/submit", content_type="application/json"
+    )
     assert first.json()["case_number"] == second.json()["case_number"]
     assert Registration.objects.get().transitions.count() == 1
