@@ -14,6 +14,6 @@ class RegistryUserAdmin(UserAdmin):
     search_fields = ("email",)
     ordering = ("email",)
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Registry", {"fields": ("role", "email_verified_at", "preferred_language")}),
     )

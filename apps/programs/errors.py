@@ -50,11 +50,18 @@ class ProgramError(Exception):
         return f"{self.path} (line {self.line})" if self.path else f"line {self.line}"
 
     def __str__(self) -> str:
-        where = ": ".join(part for part in (self.source, self.location) if part)
-        head = f"{where}: " if where else ""
-        rule = f"refused by rule {self.rule}. " if self.rule else ""
-        tail = f" Also: {'; '.join(self.details)}." if self.details else ""
-        return f"{head}{rule}{self.message}{tail}"
+        """One paragraph: file, rule, location, what is wrong and how to fix it, and the
+        file's other problems."""
+        text = f"{self.source}: " if self.source else ""
+        if self.rule:
+            text += f"refused by rule {self.rule}"
+            text += f" at {self.location}: " if self.location else ": "
+        elif self.location:
+            text += f"{self.location}: "
+        text += self.message
+        if self.details:
+            text += f" Also: {'; '.join(self.details)}."
+        return text
 
     def as_dict(self) -> dict[str, Any]:
         """For JSON error bodies: code, message, location, rule, criterion, details."""
@@ -85,7 +92,7 @@ class ProgramRejected(ProgramError):
         """The first violation as the error, every other one listed in ``details``."""
         first, *others = violations
         details = [
-            f"{v.rule} at {_where(text, v.path)}: {v.criterion} selects by {v.category}"
+            f"{v.rule} at {_where(text, v.path)}: {_shorter(v.criterion)} selects by {v.category}"
             for v in others
         ]
         return cls(
@@ -111,8 +118,14 @@ class ProgramInvalid(ProgramError):
     ) -> "ProgramInvalid":
         """One readable sentence per schema error, each with its location; the first is
         the error, the rest are ``details``."""
-        problems = [_describe(item, raw) for item in error.errors()]
-        (path, message), *others = problems
+        problems: dict[tuple[PathPart, ...], list[str]] = {}
+        for item in error.errors():
+            path, message = _describe(item, raw)
+            problems.setdefault(path, []).append(message)
+        # A value that fits none of a union's types fails once per type, at one path:
+        # one sentence ("... integer (got x) or ... string (got x)") reads better.
+        merged = [(path, " or ".join(dict.fromkeys(ms))) for path, ms in problems.items()]
+        (path, message), *others = merged
         details = [f"{_where(text, p) or 'top level'}: {m}" for p, m in others[:9]]
         if len(others) > 9:
             details.append(f"{len(others) - 9} more")
@@ -143,15 +156,11 @@ def _describe(item: Any, raw: dict[str, Any]) -> tuple[tuple[PathPart, ...], str
     node: Any = raw
     loc = list(item["loc"])
     for position, part in enumerate(loc):
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        elif item["type"] == "missing" and position == len(loc) - 1:
-            pass
+        found, node = _step(node, part)
+        if found or (item["type"] == "missing" and position == len(loc) - 1):
+            path.append(part)
         else:
-            continue
-        path.append(part)
+            break  # a union member's tag: what follows is inside that alternative
     kind, message = item["type"], str(item["msg"]).removeprefix("Value error, ")
     if kind == "missing":
         message = f"the required key {path[-1]!r} is missing; add it"
@@ -160,9 +169,22 @@ def _describe(item: Any, raw: dict[str, Any]) -> tuple[tuple[PathPart, ...], str
             f"unknown key {path[-1]!r}; check its spelling against docs/programs.md "
             "(unknown keys are refused so that a typo never silently drops a rule)"
         )
-    elif kind == "literal_error" or kind.endswith("_type") or kind.endswith("_parsing"):
+    elif kind != "value_error":  # a validator's input is a whole table: not worth showing
         message = f"{message} (got {_shown(item.get('input'))})"
     return tuple(path), message
+
+
+def _step(node: Any, part: PathPart) -> tuple[bool, Any]:
+    """Follow one key or index into the raw file: (found, child), or (False, node)."""
+    if isinstance(node, dict) and isinstance(part, str) and part in node:
+        return True, node[part]
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return True, node[part]
+    return False, node
+
+
+def _shorter(text: str) -> str:
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _shown(value: Any) -> str:

@@ -7,7 +7,8 @@ not look (an unknown table, a nested ``applies_to``) is still seen.
 
 What counts as selecting:
 - every entry of ``eligibility.criteria``, and every key under ``eligibility`` that the
-  schema does not define (eligibility is, by definition, who must register);
+  schema does not define (eligibility is, by definition, who must register), notes and
+  descriptions excepted;
 - any key anywhere whose name reads as a selection (``applies_to``, ``onlyFor``,
   ``filters``, ``who``, ``target_population``, ``excluir``...) and everything below it,
   at any depth;
@@ -23,17 +24,15 @@ exemptions and purposes. They legitimately talk about nationality (the form coll
 as a statutory heading); only selecting by it is refused.
 """
 
-import datetime as dt
-import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
 from apps.programs import vocabulary
-from apps.programs.locate import PathPart, dotted
+from apps.programs.locate import PathPart, dotted, render, render_at
 from apps.programs.schema import Program
 from apps.programs.vocabulary import Category
 
@@ -127,7 +126,7 @@ def lint_program(raw: Mapping[str, Any]) -> list[Violation]:
                 rule=rule,
                 category=category,
                 path=finding.path,
-                criterion=_render(raw, finding.unit),
+                criterion=render_at(raw, finding.unit),
                 evidence=finding.evidence,
                 implied=finding.category is None,
             )
@@ -215,6 +214,8 @@ class _Linter:
                     for i, item in enumerate(value):
                         if isinstance(item, Mapping):
                             self.known(item, (*here, i), sub)
+            elif _is_prose(key):
+                self.unknown_pair(key, value, here)  # a note about the rules is not a rule
             elif vocabulary.is_selection_key(key) or _plain(path) == _ELIGIBILITY:
                 self.selection(key, value, here)
             else:
@@ -238,7 +239,7 @@ class _Linter:
         if named:
             held = _value_categories(value)
             for category in sorted(named & held):
-                evidence = f'key "{key}" holding {_toml(value, 60)}'
+                evidence = f'the key "{key}" holding {render(value, 60)}'
                 self.findings.append(_Finding(category, here, here, evidence))
         self.unknown(value, here)
 
@@ -292,7 +293,7 @@ class _Linter:
     ) -> None:
         named = vocabulary.matches(value)
         for category, words in named:
-            self.findings.append(_Finding(category, path, unit, f'value "{value}" ("{words}")'))
+            self.findings.append(_Finding(category, path, unit, _said("value", value, words)))
         if value.strip().casefold() in vocabulary.SEX_CODES:
             self.findings.append(_Finding(Category.SEX, path, unit, f'value "{value}", a sex code'))
         code = vocabulary.country(value)
@@ -303,7 +304,7 @@ class _Linter:
 
     def key(self, key: str, path: tuple[PathPart, ...], unit: tuple[PathPart, ...]) -> None:
         for category, words in vocabulary.matches(key):
-            self.findings.append(_Finding(category, path, unit, f'key "{key}" ("{words}")'))
+            self.findings.append(_Finding(category, path, unit, _said("key", key, words)))
         self.field(key, path, unit)
 
     def resolve(self, reference: str) -> tuple[str, tuple[PathPart, ...], Mapping[str, Any]] | None:
@@ -331,11 +332,22 @@ class _Linter:
             if category in reported:
                 continue
             reported.add(category)
-            evidence = f'the form field "{name}" at {dotted(field_path)}, whose {where} says "{words}"'
+            evidence = (
+                f'the form field "{name}" at {dotted(field_path)}, whose {where} says "{words}"'
+            )
             self.findings.append(_Finding(category, path, unit, evidence))
 
 
-def _form_fields(raw: Mapping[str, Any]) -> dict[str, tuple[tuple[PathPart, ...], Mapping[str, Any]]]:
+def _said(what: str, text: str, words: str) -> str:
+    """``the key "onlyMen" (read as "men")``, or just ``the key "sex"``."""
+    if " ".join(vocabulary.words(text)) == words:
+        return f'the {what} "{text}"'
+    return f'the {what} "{text}" (read as "{words}")'
+
+
+def _form_fields(
+    raw: Mapping[str, Any],
+) -> dict[str, tuple[tuple[PathPart, ...], Mapping[str, Any]]]:
     """Form fields by name, read defensively from the raw file (it is not validated yet)."""
     fields: dict[str, tuple[tuple[PathPart, ...], Mapping[str, Any]]] = {}
     form = raw.get("form")
@@ -395,37 +407,3 @@ def _country_meaning(context: frozenset[Category]) -> Category | None:
         if category in context:
             return category
     return None
-
-
-# --- rendering a criterion -----------------------------------------------------------
-
-
-def _render(raw: Mapping[str, Any], unit: Sequence[PathPart]) -> str:
-    node: Any = raw
-    for part in unit:
-        node = node[part]
-    if isinstance(node, Mapping) and isinstance(unit[-1], int):
-        return _toml(node, 160)
-    return f"{dotted(unit)} = {_toml(node, 160)}"
-
-
-def _toml(value: Any, limit: int) -> str:
-    """A short TOML rendering of a value, for messages."""
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, dt.date | int | float):
-        text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    elif isinstance(value, Mapping):
-        inner = ", ".join(f"{_key(k)} = {_toml(v, limit)}" for k, v in value.items())
-        text = f"{{ {inner} }}"
-    elif isinstance(value, list):
-        text = "[" + ", ".join(_toml(v, limit) for v in value) + "]"
-    else:
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)

@@ -60,9 +60,7 @@ def load_program_file(path: Path) -> Program:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ProgramNotFound(
-            f"cannot read the program file: {error}", source=str(path)
-        ) from error
+        raise ProgramNotFound(f"cannot read the program file: {error}", source=str(path)) from error
     program = load_program_text(text, source=str(path))
     if path.stem != program.slug:
         raise ProgramInvalid(

@@ -1,4 +1,5 @@
-"""Where a key sits in a program file: dotted paths and line numbers.
+"""Where a key sits in a program file (dotted paths, line numbers), and how a value is
+shown in a message (a short TOML rendering).
 
 tomllib gives no positions, and an error that says "eligibility.criteria[1].attribute"
 is good but "line 14" is what an editor jumps to. So the raw text is scanned the way a
@@ -8,13 +9,18 @@ arrays are found by searching forward from the nearest line that is known. The a
 a hint for a human; None when nothing plausible is found, never an exception.
 """
 
+import datetime as dt
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 PathPart = str | int
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
 
 
 def dotted(path: Sequence[PathPart]) -> str:
@@ -121,3 +127,36 @@ def find_line(text: str, path: Sequence[PathPart]) -> int | None:
             return line if known else None
         line, known, skip = hits[skip], True, 0
     return line if known else None
+
+
+def render_at(raw: Mapping[str, Any], path: Sequence[PathPart]) -> str:
+    """The value at ``path``: an inline table for an element of an array of tables,
+    ``dotted.path = value`` otherwise. The path must exist in ``raw``."""
+    node: Any = raw
+    for part in path:
+        node = node[part]
+    if isinstance(node, Mapping) and path and isinstance(path[-1], int):
+        return render(node, 160)
+    return f"{dotted(path)} = {render(node, 160)}"
+
+
+def render(value: Any, limit: int) -> str:
+    """A short TOML rendering of a value, cut with an ellipsis past ``limit`` characters."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, dt.date | int | float):
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    elif isinstance(value, Mapping):
+        inner = ", ".join(f"{_bare(k)} = {render(v, limit)}" for k, v in value.items())
+        text = f"{{ {inner} }}"
+    elif isinstance(value, list):
+        text = "[" + ", ".join(render(v, limit) for v in value) + "]"
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bare(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)

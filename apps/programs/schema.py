@@ -124,7 +124,7 @@ class Criterion(Strict):
                     f">=, <=, >, <, == (got op {op!r}, value {value!r})"
                 )
         elif self.attribute == "nationality":
-            codes = value if isinstance(value, list) else [value]
+            codes: list[object] = list(value) if isinstance(value, list) else [value]
             list_op = op in ("in", "not in")
             if list_op != isinstance(value, list) or op not in ("in", "not in", "=="):
                 raise ValueError(

@@ -166,8 +166,8 @@ def _phrases() -> dict[str, list[tuple[tuple[str, ...], Category | None]]]:
     for synonym, category in entries:
         phrase = tuple(words(synonym))
         index.setdefault(phrase[0], []).append((phrase, category))
-    for entries in index.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
+    for candidates in index.values():
+        candidates.sort(key=lambda entry: -len(entry[0]))
     return index
 
 

@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit import services as audit
 from apps.audit.models import Action
-from apps.programs.eligibility import EligibilityAnswers, EligibilityOutcome, evaluate
+from apps.programs.eligibility import (
+    EligibilityAnswers,
+    EligibilityOutcome,
+    InvalidAnswers,
+    evaluate,
+)
 from apps.programs.loader import get_program
 from apps.programs.schema import BlindIndex, Program
 from apps.registrations.case_numbers import new_case_number
@@ -72,7 +77,10 @@ def check_eligibility(
 
     The answers are not stored: they are personal data that the check does not need
     to keep."""
-    outcome = evaluate(program, answers, today())
+    try:
+        outcome = evaluate(program, answers, today())
+    except InvalidAnswers as error:
+        raise FormInvalid(error.message, fields={error.field: [error.message]}) from error
     return outcome, record_notice_shown(user, program, language)
 
 

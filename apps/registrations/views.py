@@ -42,7 +42,18 @@ def eligibility(request: HttpRequest) -> HttpResponse:
     language = _language()
     form = EligibilityForm(program, language, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome, shown = services.check_eligibility(user, program, form.answers(), language)
+        try:
+            outcome, shown = services.check_eligibility(user, program, form.answers(), language)
+        except DomainError as error:
+            for field, messages in error.fields.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+            return render(
+                request,
+                "registrations/eligibility.html",
+                {"form": form, "program": program},
+                status=error.status,
+            )
         return render(
             request,
             "registrations/eligibility_result.html",

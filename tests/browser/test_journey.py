@@ -233,6 +233,8 @@ def test_sign_up_to_submitted_case(server: Server, browser_page: Page, language:
 
     counts = server.manage(
         "shell",
+        "-v",
+        "0",
         "-c",
         "from apps.registrations.models import NoticeShown, Registration; "
         f"u = '{email}'; "

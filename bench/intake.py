@@ -1,0 +1,797 @@
+"""Intake benchmark: registrations filed per second, against a same-run baseline.
+
+Three phases on PostgreSQL, each on emptied tables:
+
+1. service: `file_registration` (validation, per-person key, encryption, blind indexes,
+   case transition, hash-chained audit entry), W worker processes, one transaction each;
+2. plain SQL: the same rows with the same sizes inserted by psycopg, one transaction per
+   submission, same W processes, no validation, no crypto, no ORM: the floor;
+3. HTTP: `POST /api/v1/registrations` on a multi-process server on 127.0.0.1, with 32
+   concurrent clients each signed in as their own registrant.
+
+It erases every account and registration in the database it is given, so it refuses a
+database whose name does not end in `_bench` (see --allow-any-database).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/registry_bench \\
+        .venv/bin/python bench/intake.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import cProfile
+import functools
+import http.client
+import importlib.util
+import json
+import multiprocessing as mp
+import os
+import platform
+import pstats
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+# Measure the production configuration: DEBUG off (no query log), real-size secrets.
+# The master key is thrown away after the run, like the data.
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+if "REGISTRY_MASTER_KEY_FILE" not in os.environ:
+    os.environ.setdefault("REGISTRY_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
+
+import dj_database_url  # noqa: E402 - the environment above must be set first
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
+from psycopg.types.json import Jsonb  # noqa: E402
+
+GOAL_RATE = 500.0
+GOAL_RATIO = 0.25
+PASSWORD = "bench horse battery staple"  # noqa: S105 - throwaway accounts on a bench db
+DATA_TABLES = (
+    "registrations_blindindexentry",
+    "registrations_casetransition",
+    "registrations_registration",
+    "registrations_noticeshown",
+    "registrations_person",
+    "vault_subjectkey",
+    "audit_auditentry",
+    "audit_auditchainhead",
+)
+ALL_TABLES = (*DATA_TABLES, "django_session", "accounts_user")
+INDEX_KINDS = ("name_birth", "family_birth", "document")
+
+FAMILY_NAMES = ("Haddad", "García", "Nguyen", "Okafor", "Kowalski", "Ivanova", "Mendes")
+GIVEN_NAMES = ("Amal", "Noor", "Yusuf", "Lucía", "Minh", "Chidi", "Anna", "Dmitrii")
+# The shape of conftest.VALID_FORM; names, dates and passport numbers vary per submission.
+BASE_FORM: dict[str, Any] = {
+    "birth_city": "Beirut",
+    "birth_country": "LB",
+    "nationality": "LB",
+    "entry_date": "2024-09-01",
+    "entry_place": "JFK Airport, New York",
+    "entry_manner": "inspected",
+    "intended_stay": "over-12-months",
+    "activities": "Graduate studies in chemistry",
+    "criminal_record": False,
+    "oath_accepted": True,
+}
+
+
+def make_form(worker: int, i: int) -> dict[str, Any]:
+    family = FAMILY_NAMES[i % len(FAMILY_NAMES)]
+    given = f"{GIVEN_NAMES[i % len(GIVEN_NAMES)]} {GIVEN_NAMES[(i // 7 + worker) % 8]}"
+    return {
+        **BASE_FORM,
+        "family_name": family,
+        "given_names": given,
+        "aliases": [f"{given.split(maxsplit=1)[0]} {family[:-1]}"],
+        "birth_date": f"{1950 + i % 50}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        "passport_number": f"B{worker:02d}{i:07d}",
+        "address_history": [
+            {
+                "line1": f"{1 + i % 300} Elm Street",
+                "city": "Paterson",
+                "region": "NJ",
+                "postal_code": "07501",
+                "country": "US",
+                "from": "2024-09-02",
+            }
+        ],
+        "signature_name": f"{given} {family}",
+    }
+
+
+# --------------------------------------------------------------------------- database
+
+
+def database_settings(allow_any: bool) -> Mapping[str, Any]:
+    url = os.environ.get("DATABASE_URL", "")
+    config = dj_database_url.parse(url) if url else {}
+    if config.get("ENGINE") != "django.db.backends.postgresql":
+        sys.exit(
+            "bench/intake.py measures PostgreSQL: set DATABASE_URL, e.g.\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/registry_bench "
+            f"{sys.executable} bench/intake.py\n(got {url or 'nothing'!r}; SQLite is refused)"
+        )
+    if not allow_any and not str(config["NAME"]).endswith("_bench"):
+        sys.exit(
+            f"The benchmark erases every account and registration in {config['NAME']!r}. "
+            "Use a database whose name ends in _bench, or pass --allow-any-database."
+        )
+    return config
+
+
+def conninfo(config: Mapping[str, Any], dbname: str | None = None) -> str:
+    return psycopg.conninfo.make_conninfo(
+        dbname=dbname or config["NAME"],
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=str(config["PORT"]) if config.get("PORT") else None,
+    )
+
+
+def create_database_if_missing(config: Mapping[str, Any]) -> None:
+    with psycopg.connect(conninfo(config, "postgres"), autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if found.fetchone() is None:
+            log(f"creating database {config['NAME']}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+
+
+def execute(statement: str) -> list[tuple[Any, ...]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        return cursor.fetchall() if cursor.description else []
+
+
+def clean(tables: tuple[str, ...]) -> None:
+    """Empty the tables (TRUNCATE passes the audit log's append-only trigger) and
+    checkpoint, so that no phase pays for the previous one's dirty pages."""
+    from django.db import DatabaseError
+
+    execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    # CHECKPOINT needs superuser or pg_checkpoint; without it the figures are noisier.
+    with contextlib.suppress(DatabaseError):
+        execute("CHECKPOINT")
+
+
+def count_rows() -> dict[str, int]:
+    tables = ("registrations_registration", "registrations_blindindexentry", "audit_auditentry")
+    return {table: execute(f"SELECT count(*) FROM {table}")[0][0] for table in tables}
+
+
+def create_users(prefix: str, count: int) -> list[int]:
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from apps.accounts.models import User
+
+    hashed = make_password(PASSWORD)  # argon2 once, not once per account
+    users = [
+        User(
+            username=f"{prefix}{i}@bench.example",
+            email=f"{prefix}{i}@bench.example",
+            password=hashed,
+            role="registrant",
+            email_verified_at=timezone.now(),
+        )
+        for i in range(count)
+    ]
+    return [user.pk for user in User.objects.bulk_create(users)]
+
+
+# --------------------------------------------------------------------------- workers
+
+
+@dataclass
+class RunResult:
+    submissions: int
+    seconds: float
+    cpu_seconds: float = 0.0  # of the worker processes only, not of PostgreSQL
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def cpu_ms_per_filing(self) -> float:
+        return 1000 * self.cpu_seconds / self.submissions if self.submissions else 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.submissions / self.seconds if self.seconds else 0.0
+
+
+Hook = Callable[[], None]
+Worker = Callable[[int, int, int, Hook, Hook], None]
+"""(worker index, count, user id, ready, tick): set up, call `ready()` (which waits for
+the other workers and starts the clock), then file `count` registrations, calling
+`tick()` after each."""
+
+
+def service_worker(worker: int, count: int, user_id: int, ready: Hook, tick: Hook) -> None:
+    from django.conf import settings
+
+    from apps.accounts.models import User
+    from apps.registrations.services import file_registration
+
+    user = User.objects.get(pk=user_id)
+    forms = [make_form(worker, i) for i in range(count)]
+    ready()
+    for form in forms:
+        file_registration(
+            user,
+            program_slug=settings.REGISTRY_DEFAULT_PROGRAM,
+            for_child=False,
+            data=form,
+            language="en",
+            idempotency_key=None,
+        )
+        tick()
+
+
+def plain_worker(
+    worker: int, count: int, user_id: int, ready: Hook, tick: Hook, *, index_rows: int
+) -> None:
+    from django.conf import settings
+
+    config = settings.DATABASES["default"]
+    forms = [make_form(worker, i) for i in range(count)]
+    with psycopg.connect(conninfo(config)) as conn:
+        ready()
+        for i, form in enumerate(forms):
+            insert_plain(conn, user_id, f"PLAIN-{worker:02d}-{i:08d}", form, index_rows)
+            tick()
+
+
+def insert_plain(
+    conn: psycopg.Connection[Any],
+    user_id: int,
+    case_number: str,
+    form: dict[str, Any],
+    index_rows: int,
+) -> None:
+    """The rows `file_registration` writes, with random bytes of the same sizes."""
+    sealed_size = 1 + 12 + len(json.dumps(form, separators=(",", ":"))) + 16
+    person = uuid.uuid4()
+    with conn.transaction():
+        conn.execute(
+            "INSERT INTO vault_subjectkey (subject_id, wrapped_key, master_key_id, created_at)"
+            " VALUES (%s, %s, %s, now())",
+            [person, os.urandom(61), "plain"],
+        )
+        conn.execute(
+            "INSERT INTO registrations_person (id, account_id, program, created_at)"
+            " VALUES (%s, %s, %s, now())",
+            [person, user_id, "us-2025"],
+        )
+        registration = uuid.uuid4()
+        conn.execute(
+            "INSERT INTO registrations_registration (id, person_id, program, program_version,"
+            " state, case_number, filed_by_id, for_child, language, form_sealed,"
+            " request_digest, created_at, updated_at, submitted_at)"
+            " VALUES (%s, %s, 'us-2025', '2025.1', 'submitted', %s, %s, false, 'en', %s, %s,"
+            " now(), now(), now())",
+            [registration, person, case_number, user_id, os.urandom(sealed_size), random_hex()],
+        )
+        kinds = [INDEX_KINDS[i % len(INDEX_KINDS)] for i in range(index_rows)]
+        conn.execute(
+            "INSERT INTO registrations_blindindexentry (person_id, kind, digest) VALUES "
+            + ", ".join(["(%s, %s, %s)"] * index_rows),
+            [value for kind in kinds for value in (person, kind, random_hex())],
+        )
+        conn.execute(
+            "INSERT INTO registrations_casetransition (registration_id, from_state, to_state,"
+            " actor_id, actor_role, reason, at)"
+            " VALUES (%s, 'draft', 'submitted', %s, 'registrant', 'filed by the registrant',"
+            " now())",
+            [registration, user_id],
+        )
+        chain, digest = f"s:{person}", random_hex()
+        conn.execute(
+            "INSERT INTO audit_auditentry (chain, seq, at, actor_id, actor_role, action,"
+            " subject_id, object_type, object_id, purpose, legal_basis, reference, detail,"
+            " prev_hash, hash) VALUES (%s, 1, now(), %s, 'registrant', 'submit', %s,"
+            " 'registration', %s, 'self-filing', '', '', %s, %s, %s)",
+            [
+                chain,
+                user_id,
+                person,
+                case_number,
+                Jsonb({"state": "submitted", "for_child": False}),
+                "0" * 64,
+                digest,
+            ],
+        )
+        conn.execute(
+            "INSERT INTO audit_auditchainhead (chain, seq, head_hash) VALUES (%s, 1, %s)",
+            [chain, digest],
+        )
+
+
+def random_hex() -> str:
+    return secrets.token_hex(32)
+
+
+@dataclass
+class Shared:
+    """What the forked workers share with the parent (inherited, not pickled)."""
+
+    barrier: Any
+    progress: Any
+    results: Any
+
+
+def _child(work: Worker, worker: int, count: int, user_id: int, shared: Shared) -> None:
+    started: list[float] = []
+
+    def ready() -> None:
+        shared.barrier.wait()
+        started.extend((time.perf_counter(), time.process_time()))
+
+    def tick() -> None:
+        with shared.progress.get_lock():
+            shared.progress.value += 1
+
+    try:
+        work(worker, count, user_id, ready, tick)
+        cpu = time.process_time() - started[1]
+        shared.results.put((worker, started[0], time.perf_counter(), cpu, ""))
+    except Exception:
+        # Reported by the parent, which stops the run; the others must not wait for us.
+        shared.barrier.abort()
+        shared.results.put((worker, 0.0, 0.0, 0.0, traceback.format_exc()))
+
+
+def run_processes(label: str, work: Worker, total: int, user_ids: list[int]) -> RunResult:
+    """Split `total` submissions over one forked process per user; time from the moment
+    all are ready to the last one done."""
+    from django.db import connections
+
+    connections.close_all()  # forked children must open their own connections
+    context = mp.get_context("fork")
+    workers = len(user_ids)
+    shared = Shared(context.Barrier(workers), context.Value("l", 0), context.Queue())
+    shares = [total // workers + (1 if w < total % workers else 0) for w in range(workers)]
+    processes = [
+        context.Process(target=_child, args=(work, w, shares[w], user_ids[w], shared))
+        for w in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    reports: list[tuple[int, float, float, float, str]] = []
+    while len(reports) < workers:
+        show_progress(label, shared.progress.value, total)
+        while not shared.results.empty():
+            reports.append(shared.results.get())
+        if len(reports) < workers and not any(p.is_alive() for p in processes):
+            reports.extend(shared.results.get(timeout=5) for _ in range(workers - len(reports)))
+        time.sleep(0.25)
+    for process in processes:
+        process.join()
+    show_progress(label, shared.progress.value, total, done=True)
+    errors = [error for *_, error in reports if error]
+    if errors:
+        return RunResult(0, 0.0, errors=errors)
+    start = min(report[1] for report in reports)
+    end = max(report[2] for report in reports)
+    return RunResult(total, end - start, sum(report[3] for report in reports))
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+@dataclass
+class HttpResult:
+    latencies_ms: list[float]
+    seconds: float
+    errors: list[str]
+    server: str
+    stopped: int = 0
+
+    def percentile(self, p: int) -> float:
+        if len(self.latencies_ms) < 2:
+            return self.latencies_ms[0] if self.latencies_ms else float("nan")
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[p - 1]
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(port: int, workers: int, log_file: Any) -> tuple[subprocess.Popen[bytes], str]:
+    if importlib.util.find_spec("gunicorn"):
+        from gunicorn import __version__ as version
+
+        command = [
+            sys.executable, "-m", "gunicorn", "registry.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            "--worker-class", "sync", "--backlog", "256", "--timeout", "60",
+        ]  # fmt: skip
+        name = f"gunicorn {version}, {workers} sync workers"
+    else:
+        command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+        name = "manage.py runserver (threads; gunicorn is not installed)"
+    server = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=log_file)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            status, _, _ = request(port, "GET", "/accounts/login/", {})
+            if status == 200:
+                return server, name
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    log_file.seek(0)
+    sys.exit(f"The server did not start on 127.0.0.1:{port}:\n{log_file.read().decode()[-3000:]}")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def request(
+    port: int, method: str, path: str, cookies: dict[str, str], body: Any = None, **headers: str
+) -> tuple[int, bytes, dict[str, str]]:
+    """One request on a new connection (gunicorn's sync workers close each one)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            headers["X-CSRFToken"] = cookies.get("csrftoken", "")
+        payload = json.dumps(body).encode() if body is not None else None
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
+        conn.request(method, path, body=payload, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        new_cookies: dict[str, str] = {}
+        for header in response.headers.get_all("Set-Cookie") or []:
+            # Cookies are Secure with DEBUG off; this client sends them over loopback anyway.
+            parsed: SimpleCookie = SimpleCookie(header)
+            new_cookies.update({name: morsel.value for name, morsel in parsed.items()})
+        return response.status, data, new_cookies
+    finally:
+        conn.close()
+
+
+@dataclass
+class HttpRun:
+    """State shared by the client threads."""
+
+    port: int
+    per_client: int
+    barrier: threading.Barrier
+    deadline: float = float("inf")
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    done: int = 0
+    stopped: int = 0  # clients that ran out of time
+
+
+def http_client(run: HttpRun, worker: int, email: str) -> None:
+    """Sign in, wait for the other clients, then file `per_client` registrations."""
+    try:
+        _, _, cookies = request(run.port, "GET", "/accounts/login/", {})
+        status, body, new = request(
+            run.port, "POST", "/api/v1/auth/login", cookies, {"email": email, "password": PASSWORD}
+        )
+        if status != 200:
+            raise RuntimeError(f"login of {email}: HTTP {status} {body[:300]!r}")
+        cookies.update(new)
+    except Exception as error:
+        run.errors.append(str(error))
+        run.barrier.abort()
+        return
+    run.barrier.wait()
+    for i in range(run.per_client):
+        if time.perf_counter() > run.deadline:
+            run.stopped += 1
+            return
+        started = time.perf_counter()
+        status, body, _ = request(
+            run.port,
+            "POST",
+            "/api/v1/registrations",
+            cookies,
+            {"data": make_form(100 + worker, i)},
+            **{"Idempotency-Key": str(uuid.uuid4())},
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        if status == 201:
+            run.latencies_ms.append(elapsed)  # list.append is atomic under the GIL
+            run.done += 1
+        else:
+            run.errors.append(f"HTTP {status}: {body[:300]!r}")
+
+
+def run_http(
+    clients: int, per_client: int, server_workers: int, time_limit: float, user_ids: list[int]
+) -> HttpResult:
+    from django.db import connections
+
+    from apps.accounts.models import User
+
+    emails = list(
+        User.objects.filter(pk__in=user_ids).order_by("pk").values_list("email", flat=True)
+    )
+    connections.close_all()
+    port = free_port()
+    with tempfile.TemporaryFile() as server_log:
+        server, name = start_server(port, server_workers, server_log)
+        log(f"http: {name} on 127.0.0.1:{port}; {clients} clients sign in")
+        try:
+            run = HttpRun(port, per_client, threading.Barrier(clients + 1))
+            threads = [
+                threading.Thread(target=http_client, args=(run, w, emails[w]), daemon=True)
+                for w in range(clients)
+            ]
+            for thread in threads:
+                thread.start()
+            try:
+                run.barrier.wait(timeout=120)
+            except threading.BrokenBarrierError:
+                return HttpResult([], 0.0, run.errors or ["clients could not sign in"], name)
+            started = time.perf_counter()
+            run.deadline = started + time_limit
+            total = clients * per_client
+            while any(thread.is_alive() for thread in threads):
+                show_progress("http", run.done, total)
+                time.sleep(0.25)
+            show_progress("http", run.done, total, done=True)
+            seconds = time.perf_counter() - started
+            return HttpResult(run.latencies_ms, seconds, run.errors, name, run.stopped)
+        finally:
+            stop_server(server)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+_last_shown = [0.0]
+
+
+def show_progress(label: str, done_count: int, total: int, *, done: bool = False) -> None:
+    now = time.monotonic()
+    if not done and now - _last_shown[0] < 1.0:
+        return
+    _last_shown[0] = now
+    end = "\n" if done or not sys.stderr.isatty() else ""
+    print(f"\r  {label}: {done_count}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def yes_no(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def table(rows: Sequence[tuple[str, ...]]) -> str:
+    header = ("metric", "ours", "baseline", "ratio", "goal", "met?")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |"
+        for row in [header, tuple("-" * w for w in widths), *rows]
+    ]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- main
+
+TX_CONTROL = {"BEGIN", "COMMIT"}
+
+
+def warn_if_busy() -> None:
+    """Everything here shares the machine with PostgreSQL: other work skews the figures."""
+    busy = cpu_busy()
+    if busy > 0.2:
+        log(f"warning: the CPUs are {busy:.0%} busy before the run; the figures will be low")
+
+
+def cpu_busy(seconds: float = 2.0) -> float:
+    """The share of CPU time spent on anything but idling, over `seconds` (Linux)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split()[1:9]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields) - idle, sum(fields)
+
+    if not Path("/proc/stat").exists():
+        return 0.0
+    busy_before, total_before = sample()
+    time.sleep(seconds)
+    busy_after, total_after = sample()
+    return (busy_after - busy_before) / max(1, total_after - total_before)
+
+
+def queries_per_submission(user_id: int) -> list[str]:
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.accounts.models import User
+    from apps.registrations.services import file_registration
+
+    user = User.objects.get(pk=user_id)
+    file_registration(  # warm: program loaded, connection open
+        user, program_slug=settings.REGISTRY_DEFAULT_PROGRAM, for_child=False,
+        data=make_form(99, 0), language="en", idempotency_key=None,
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as captured:
+        file_registration(
+            user, program_slug=settings.REGISTRY_DEFAULT_PROGRAM, for_child=False,
+            data=make_form(99, 1), language="en", idempotency_key=None,
+        )  # fmt: skip
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def profile(count: int, user_id: int) -> None:
+    """Profile `count` filings in this process; print the top functions and queries."""
+    for statement in queries_per_submission(user_id):
+        print(f"  {statement[:110]}")
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    service_worker(0, count, user_id, profiler.enable, lambda: None)
+    profiler.disable()
+    seconds = time.perf_counter() - started
+    print(f"{count} filings in one process: {count / seconds:.0f}/s under cProfile")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
+
+
+def verify_audit_log() -> None:
+    """Speed that breaks the audit chains is no speed: check every chain the run wrote."""
+    from apps.audit.services import verify
+
+    report = verify()
+    if not report.ok:
+        sys.exit(f"The audit log is broken after the service phase: {report.problem}")
+    log(f"  audit log verified: {report.entries_checked} entries in {report.chains_checked} chains")
+
+
+def measure(
+    label: str, work: Worker, count: int, user_ids: list[int]
+) -> tuple[RunResult, RunResult]:
+    """Half the filings in one process, then all of them in one process per user."""
+    log(f"{label}:")
+    results = []
+    for ids in (user_ids[:1], user_ids):
+        clean(DATA_TABLES)
+        name = f"{len(ids)} process{'es' if len(ids) > 1 else ''}"
+        result = run_processes(name, work, count // (1 + (len(ids) == 1)), ids)
+        if result.errors:
+            sys.exit(f"{label}, {name} failed:\n" + "\n".join(result.errors))
+        log(
+            f"  {name}: {result.submissions} in {result.seconds:.2f} s = {result.rate:.0f}/s; "
+            f"{result.cpu_ms_per_filing:.2f} ms of Python CPU per filing"
+        )
+        results.append(result)
+    return results[0], results[1]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=2000, help="filings per phase (2000)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="worker processes (one per core)"
+    )
+    parser.add_argument("--clients", type=int, default=32, help="concurrent HTTP clients (32)")
+    parser.add_argument("--per-client", type=int, default=25, help="POSTs per HTTP client (25)")
+    parser.add_argument(
+        "--server-workers", type=int, default=(os.cpu_count() or 2) + 1,
+        help="gunicorn worker processes (cores + 1: PostgreSQL and the clients share the cores)",
+    )  # fmt: skip
+    parser.add_argument("--http-seconds", type=float, default=90, help="HTTP time limit (90)")
+    parser.add_argument("--skip-http", action="store_true", help="phases 1 and 2 only")
+    parser.add_argument("--profile", type=int, metavar="N", help="profile N filings; no bench")
+    parser.add_argument(
+        "--allow-any-database", action="store_true",
+        help="run on a database whose name does not end in _bench (its data is erased)",
+    )  # fmt: skip
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    config = database_settings(args.allow_any_database)
+    create_database_if_missing(config)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    clean(ALL_TABLES)
+    user_ids = create_users("filer", args.workers)
+    if args.profile:
+        profile(args.profile, user_ids[0])
+        return
+
+    statements = [q for q in queries_per_submission(user_ids[0]) if q not in TX_CONTROL]
+    pg_version = execute("SHOW server_version")[0][0].split()[0]
+    log(
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Django {django.get_version()}, PostgreSQL {pg_version}; "
+        f"{len(statements)} statements per filing, plus BEGIN and COMMIT"
+    )
+    warn_if_busy()
+
+    service_1, service = measure("service layer", service_worker, args.n, user_ids)
+    rows = count_rows()
+    index_rows = round(rows["registrations_blindindexentry"] / args.n)
+    log(f"  rows: {rows}")
+    verify_audit_log()
+    plain_work = functools.partial(plain_worker, index_rows=index_rows)
+    plain_1, plain = measure("plain SQL", plain_work, args.n, user_ids)
+    log(f"  rows: {count_rows()}")
+
+    http: HttpResult | None = None
+    if not args.skip_http:
+        clean(DATA_TABLES)
+        client_ids = create_users("client", args.clients)
+        http = run_http(
+            args.clients, args.per_client, args.server_workers, args.http_seconds, client_ids
+        )
+        if http.errors:
+            log(f"http: {len(http.errors)} errors, first: {http.errors[0]}")
+    clean(ALL_TABLES)
+
+    ratio = service.rate / plain.rate
+    rows_out = [
+        (f"filings/s, {args.workers} processes", f"{service.rate:.0f}", f"{plain.rate:.0f}",
+         f"{ratio:.2f}", f">= {GOAL_RATE:.0f}/s", yes_no(service.rate >= GOAL_RATE)),
+        ("service / plain SQL", f"{ratio:.2f}", "1.00", "", f">= {GOAL_RATIO}",
+         yes_no(ratio >= GOAL_RATIO)),
+        ("filings/s, 1 process", f"{service_1.rate:.0f}", f"{plain_1.rate:.0f}",
+         f"{service_1.rate / plain_1.rate:.2f}", "", ""),
+    ]  # fmt: skip
+    if http:
+        rows_out += [
+            (f"HTTP p{p} ms, {args.clients} clients", f"{http.percentile(p):.0f}", "", "", "", "")
+            for p in (50, 95, 99)
+        ]
+        rows_out.append(("HTTP filings/s", f"{http.rate:.0f}", "", "", "", ""))
+    print()
+    print(f"N={args.n}, {args.workers} processes, {os.cpu_count()} cores, PostgreSQL {pg_version}")
+    if http:
+        print(
+            f"HTTP: {http.server}; {len(http.latencies_ms)} filings, {len(http.errors)} errors, "
+            f"{http.stopped} clients stopped at the time limit"
+        )
+    print(table(rows_out))
+
+
+if __name__ == "__main__":
+    main()
