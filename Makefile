@@ -51,6 +51,10 @@ lint: install ## ruff, ruff format, mypy, makemigrations --check
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(MANAGE) makemigrations --check --dry-run -v 1
+	$(MANAGE) program check programs/*.toml
+	@# The 2002 Special Registration example must stay refused (exit 2).
+	@$(MANAGE) program check programs/examples/special-registration-2002.toml 2>/dev/null; \
+	  test $$? -eq 2 || { echo "special-registration-2002.toml was not refused"; exit 1; }
 
 test-sqlite: install messages ## pytest on SQLite
 	$(VENV)/bin/pytest -q
