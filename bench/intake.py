@@ -9,6 +9,9 @@ Three phases on PostgreSQL, each on emptied tables:
 3. HTTP: `POST /api/v1/registrations` on a multi-process server on 127.0.0.1, with 32
    concurrent clients each signed in as their own registrant.
 
+Phases 1 and 2 run once in one process, then in rounds that alternate the two, so that
+other load on the machine hits both alike; `audit.verify()` checks every service run.
+
 It erases every account and registration in the database it is given, so it refuses a
 database whose name does not end in `_bench` (see --allow-any-database).
 
@@ -586,11 +589,17 @@ _last_shown = [0.0]
 
 
 def show_progress(label: str, done_count: int, total: int, *, done: bool = False) -> None:
+    """A counter on stderr: redrawn each second on a terminal, a line every 5 s in a log."""
+    terminal = sys.stderr.isatty()
+    if done:
+        if terminal:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+        return
     now = time.monotonic()
-    if not done and now - _last_shown[0] < 1.0:
+    if now - _last_shown[0] < (1.0 if terminal else 5.0):
         return
     _last_shown[0] = now
-    end = "\n" if done or not sys.stderr.isatty() else ""
+    end = "" if terminal else "\n"
     print(f"\r  {label}: {done_count}/{total}", end=end, file=sys.stderr, flush=True)
 
 
@@ -667,7 +676,9 @@ def profile(count: int, user_id: int) -> None:
     profiler.disable()
     seconds = time.perf_counter() - started
     print(f"{count} filings in one process: {count / seconds:.0f}/s under cProfile")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(15)
+    stats.print_stats(r"/(apps|registry)/", 20)  # the project's own functions
 
 
 def verify_audit_log() -> None:
@@ -677,27 +688,51 @@ def verify_audit_log() -> None:
     report = verify()
     if not report.ok:
         sys.exit(f"The audit log is broken after the service phase: {report.problem}")
-    log(f"  audit log verified: {report.entries_checked} entries in {report.chains_checked} chains")
+    log(f"  audit log verified: {report.entries_checked} entries, {report.chains_checked} chains")
+
+
+def run_checked(label: str, work: Worker, count: int, user_ids: list[int]) -> RunResult:
+    clean(DATA_TABLES)
+    result = run_processes(label, work, count, user_ids)
+    if result.errors:
+        sys.exit(f"{label} failed:\n" + "\n".join(result.errors))
+    log(
+        f"  {label}: {result.submissions} in {result.seconds:.2f} s = {result.rate:.0f}/s; "
+        f"{result.cpu_ms_per_filing:.2f} ms of Python CPU per filing"
+    )
+    return result
+
+
+def combined(results: list[RunResult]) -> RunResult:
+    return RunResult(
+        sum(r.submissions for r in results),
+        sum(r.seconds for r in results),
+        sum(r.cpu_seconds for r in results),
+    )
 
 
 def measure(
-    label: str, work: Worker, count: int, user_ids: list[int]
-) -> tuple[RunResult, RunResult]:
-    """Half the filings in one process, then all of them in one process per user."""
-    log(f"{label}:")
-    results = []
-    for ids in (user_ids[:1], user_ids):
-        clean(DATA_TABLES)
-        name = f"{len(ids)} process{'es' if len(ids) > 1 else ''}"
-        result = run_processes(name, work, count // (1 + (len(ids) == 1)), ids)
-        if result.errors:
-            sys.exit(f"{label}, {name} failed:\n" + "\n".join(result.errors))
-        log(
-            f"  {name}: {result.submissions} in {result.seconds:.2f} s = {result.rate:.0f}/s; "
-            f"{result.cpu_ms_per_filing:.2f} ms of Python CPU per filing"
-        )
-        results.append(result)
-    return results[0], results[1]
+    count: int, rounds: int, user_ids: list[int]
+) -> tuple[RunResult, RunResult, RunResult, RunResult]:
+    """Service and plain SQL: half the filings in one process each, then `count` filings
+    in one process per user, in rounds that alternate the two so that any other load on
+    the machine hits both alike. Returns (service 1, plain 1, service W, plain W)."""
+    service_1 = run_checked("service, 1 process", service_worker, count // 2, user_ids[:1])
+    rows = count_rows()
+    index_rows = round(rows["registrations_blindindexentry"] / (count // 2))
+    log(f"  rows: {rows}")
+    verify_audit_log()
+    plain_work = functools.partial(plain_worker, index_rows=index_rows)
+    plain_1 = run_checked("plain SQL, 1 process", plain_work, count // 2, user_ids[:1])
+    service_w: list[RunResult] = []
+    plain_w: list[RunResult] = []
+    for r in range(rounds):
+        share = count // rounds + (1 if r < count % rounds else 0)
+        where = f"{len(user_ids)} processes, round {r + 1}/{rounds}"
+        service_w.append(run_checked(f"service, {where}", service_worker, share, user_ids))
+        verify_audit_log()
+        plain_w.append(run_checked(f"plain SQL, {where}", plain_work, share, user_ids))
+    return service_1, plain_1, combined(service_w), combined(plain_w)
 
 
 def parse_args() -> argparse.Namespace:
@@ -705,6 +740,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=2000, help="filings per phase (2000)")
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 2, help="worker processes (one per core)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="alternating service / plain SQL rounds (4)"
     )
     parser.add_argument("--clients", type=int, default=32, help="concurrent HTTP clients (32)")
     parser.add_argument("--per-client", type=int, default=25, help="POSTs per HTTP client (25)")
@@ -748,14 +786,7 @@ def main() -> None:
     )
     warn_if_busy()
 
-    service_1, service = measure("service layer", service_worker, args.n, user_ids)
-    rows = count_rows()
-    index_rows = round(rows["registrations_blindindexentry"] / args.n)
-    log(f"  rows: {rows}")
-    verify_audit_log()
-    plain_work = functools.partial(plain_worker, index_rows=index_rows)
-    plain_1, plain = measure("plain SQL", plain_work, args.n, user_ids)
-    log(f"  rows: {count_rows()}")
+    service_1, plain_1, service, plain = measure(args.n, args.rounds, user_ids)
 
     http: HttpResult | None = None
     if not args.skip_http:
@@ -764,8 +795,9 @@ def main() -> None:
         http = run_http(
             args.clients, args.per_client, args.server_workers, args.http_seconds, client_ids
         )
+        log(f"  http: {len(http.latencies_ms)} filings in {http.seconds:.2f} s")
         if http.errors:
-            log(f"http: {len(http.errors)} errors, first: {http.errors[0]}")
+            log(f"  http: {len(http.errors)} errors, first: {http.errors[0]}")
     clean(ALL_TABLES)
 
     ratio = service.rate / plain.rate

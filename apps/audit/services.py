@@ -40,24 +40,66 @@ def record(
     actor: ActorLike,
     action: Action,
     subject_id: uuid.UUID | None,
-    object_type: str = "",
-    object_id: str = "",
-    purpose: str = "",
-    legal_basis: str = "",
-    reference: str = "",
-    detail: dict[str, Any] | None = None,
+    new_subject: bool = False,
+    **about: Any,
 ) -> AuditEntry:
     """Append one entry to the subject's chain, in the caller's transaction.
 
-    Raises RuntimeError when called outside `transaction.atomic()`, because an entry
-    committed apart from its action could record something that never happened.
+    `about` takes object_type, object_id, purpose, legal_basis, reference and detail
+    (codes only, never personal data). `new_subject` says the subject was created in
+    this transaction, so its chain has no head yet; the head's primary key still
+    refuses a wrong claim. Raises RuntimeError outside `transaction.atomic()`, because
+    an entry committed apart from its action could record something that never happened.
     """
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit.record() must run inside the action's transaction.atomic()")
+    _require_transaction()
+    if new_subject:
+        entry, new_head = first_entry(actor=actor, action=action, subject_id=subject_id, **about)
+        entry.save(force_insert=True)
+        new_head.save(force_insert=True)
+        return entry
     chain = chain_for(subject_id)
     head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
-    seq = head.seq + 1 if head else 1
-    prev_hash = head.head_hash if head else GENESIS_HASH
+    if head is None:
+        entry, new_head = _entry(chain, 1, GENESIS_HASH, actor, action, subject_id, about)
+        entry.save(force_insert=True)
+        new_head.save(force_insert=True)
+        return entry
+    entry, _ = _entry(chain, head.seq + 1, head.head_hash, actor, action, subject_id, about)
+    entry.save(force_insert=True)
+    AuditChainHead.objects.filter(chain=chain).update(seq=entry.seq, head_hash=entry.hash)
+    return entry
+
+
+def first_entry(
+    *, actor: ActorLike, action: Action, subject_id: uuid.UUID | None, **about: Any
+) -> tuple[AuditEntry, AuditChainHead]:
+    """The first entry of a new subject's chain and the chain's head, unsaved, for a
+    caller that writes a new person's rows in one statement. The caller must insert
+    both in the transaction of the action they describe."""
+    _require_transaction()
+    return _entry(chain_for(subject_id), 1, GENESIS_HASH, actor, action, subject_id, about)
+
+
+def _require_transaction() -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the action's transaction.atomic()")
+
+
+ABOUT_FIELDS = ("object_type", "object_id", "purpose", "legal_basis", "reference", "detail")
+
+
+def _entry(  # noqa: PLR0917 - private; every call site names the chain position
+    chain: str,
+    seq: int,
+    prev_hash: str,
+    actor: ActorLike,
+    action: Action,
+    subject_id: uuid.UUID | None,
+    about: dict[str, Any],
+) -> tuple[AuditEntry, AuditChainHead]:
+    unknown = set(about) - set(ABOUT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown audit fields: {sorted(unknown)}")
     fields: dict[str, Any] = {
         "chain": chain,
         "seq": seq,
@@ -66,21 +108,16 @@ def record(
         "actor_role": actor.role,
         "action": str(action),
         "subject_id": subject_id,
-        "object_type": object_type,
-        "object_id": object_id,
-        "purpose": purpose,
-        "legal_basis": legal_basis,
-        "reference": reference,
-        "detail": detail or {},
+        "object_type": about.get("object_type", ""),
+        "object_id": about.get("object_id", ""),
+        "purpose": about.get("purpose", ""),
+        "legal_basis": about.get("legal_basis", ""),
+        "reference": about.get("reference", ""),
+        "detail": about.get("detail") or {},
         "prev_hash": prev_hash,
     }
     digest = entry_hash(**fields)
-    entry = AuditEntry.objects.create(hash=digest, **fields)
-    if head:
-        AuditChainHead.objects.filter(chain=chain).update(seq=seq, head_hash=digest)
-    else:
-        AuditChainHead.objects.create(chain=chain, seq=seq, head_hash=digest)
-    return entry
+    return AuditEntry(hash=digest, **fields), AuditChainHead(chain=chain, seq=seq, head_hash=digest)
 
 
 def entries_about(subject_ids: Iterable[uuid.UUID]) -> QuerySet[AuditEntry]:

@@ -39,6 +39,7 @@ from apps.registrations.models import (
 from apps.registrations.validation import validate_form
 from apps.vault import blind_index
 from apps.vault import services as vault
+from registry.db import insert_together
 from registry.errors import Conflict, FormInvalid
 
 FORM_LABEL = "registration.form"
@@ -88,7 +89,7 @@ def check_eligibility(
 def start_draft(user: User, *, program_slug: str, for_child: bool, language: str) -> Registration:
     """Create a person (with their own data key) and an empty draft case."""
     program = get_program(program_slug)
-    person = _new_person(user, program, for_child)
+    person, data_key = _new_person(user, program, for_child)
     registration = Registration.objects.create(
         person=person,
         program=program.slug,
@@ -96,7 +97,7 @@ def start_draft(user: User, *, program_slug: str, for_child: bool, language: str
         filed_by=user,
         for_child=for_child,
         language=language,
-        form_sealed=vault.seal_json(person.id, FORM_LABEL, {}),
+        form_sealed=vault.seal_json(person.id, FORM_LABEL, {}, data_key=data_key),
     )
     audit.record(
         actor=user,
@@ -106,6 +107,7 @@ def start_draft(user: User, *, program_slug: str, for_child: bool, language: str
         object_id=str(registration.id),
         purpose="self-filing",
         detail={"state": CaseState.DRAFT, "for_child": for_child},
+        new_subject=True,
     )
     return registration
 
@@ -164,17 +166,19 @@ def file_registration(
     """Create and submit a registration in one step (the API's POST /registrations).
 
     With an idempotency key, a retry of the same request returns the first result
-    (created=False); the same key with a different body raises IdempotencyConflict."""
+    (created=False); the same key with a different body raises IdempotencyConflict.
+
+    Retries are rare, so the key is not looked up first: the unique constraint on
+    (filer, key) refuses the second insert, and only then is the first result read.
+    A retry with an invalid body therefore gets the validation error."""
     digest = _request_digest(program_slug, for_child, data)
-    if idempotency_key:
-        previous = _previous_filing(user, idempotency_key, digest)
-        if previous:
-            return previous, False
     program = get_program(program_slug)
     clean = validate_form(program, data, partial=False, for_child=for_child, today=today())
     try:
         with transaction.atomic():
-            person = _new_person(user, program, for_child)
+            person_id = uuid.uuid4()
+            key_row, data_key = vault.new_subject_key(person_id)
+            person = _person(person_id, user, program, for_child)
             registration = Registration(
                 person=person,
                 program=program.slug,
@@ -185,9 +189,22 @@ def file_registration(
                 idempotency_key=idempotency_key,
                 request_digest=digest,
             )
-            _file(user, registration, program, clean)
+            _mark_filed(registration, program, clean, data_key=data_key)
+            entry, head = audit.first_entry(actor=user, **_submit_event(registration))
+            insert_together(
+                [
+                    key_row,
+                    person,
+                    registration,
+                    *_index_entries(person_id, program, clean),
+                    _filed_transition(user, registration, CaseState.DRAFT),
+                    entry,
+                    head,
+                ]
+            )
     except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its result.
+        # An earlier request with the same key (a retry, or a concurrent twin) filed
+        # first: answer with its result.
         previous = _previous_filing(user, idempotency_key, digest) if idempotency_key else None
         if previous is None:
             raise
@@ -214,30 +231,51 @@ def transition(actor: User, registration: Registration, to_state: str, reason: s
 
 
 def _file(user: User, registration: Registration, program: Program, clean: dict[str, Any]) -> None:
-    registration.form_sealed = vault.seal_json(registration.person_id, FORM_LABEL, clean)
-    registration.case_number = new_case_number(program.slug)
-    registration.submitted_at = timezone.now()
+    """File an existing draft (its person and key exist already)."""
     from_state = registration.state
-    registration.state = CaseState.SUBMITTED
+    _mark_filed(registration, program, clean)
     registration.save()
     BlindIndexEntry.objects.bulk_create(_index_entries(registration.person_id, program, clean))
-    CaseTransition.objects.create(
+    _filed_transition(user, registration, from_state).save()
+    audit.record(actor=user, **_submit_event(registration))
+
+
+def _mark_filed(
+    registration: Registration,
+    program: Program,
+    clean: dict[str, Any],
+    *,
+    data_key: bytes | None = None,
+) -> None:
+    """`data_key` is given when the person was created in this transaction."""
+    registration.form_sealed = vault.seal_json(
+        registration.person_id, FORM_LABEL, clean, data_key=data_key
+    )
+    registration.case_number = new_case_number(program.slug)
+    registration.submitted_at = timezone.now()
+    registration.state = CaseState.SUBMITTED
+
+
+def _filed_transition(user: User, registration: Registration, from_state: str) -> CaseTransition:
+    return CaseTransition(
         registration=registration,
         from_state=from_state,
         to_state=CaseState.SUBMITTED,
         actor=user,
         actor_role=user.role,
-        reason="filed by the registrant" if not registration.for_child else "filed by guardian",
+        reason="filed by guardian" if registration.for_child else "filed by the registrant",
     )
-    audit.record(
-        actor=user,
-        action=Action.SUBMIT,
-        subject_id=registration.person_id,
-        object_type="registration",
-        object_id=registration.case_number,
-        purpose="self-filing",
-        detail={"state": CaseState.SUBMITTED, "for_child": registration.for_child},
-    )
+
+
+def _submit_event(registration: Registration) -> dict[str, Any]:
+    return {
+        "action": Action.SUBMIT,
+        "subject_id": registration.person_id,
+        "object_type": "registration",
+        "object_id": registration.case_number,
+        "purpose": "self-filing",
+        "detail": {"state": CaseState.SUBMITTED, "for_child": registration.for_child},
+    }
 
 
 def _move(actor: User, registration: Registration, to_state: str, reason: str) -> None:
@@ -260,10 +298,17 @@ def _move(actor: User, registration: Registration, to_state: str, reason: str) -
     registration.state = to_state
 
 
-def _new_person(user: User, program: Program, for_child: bool) -> Person:
+def _new_person(user: User, program: Program, for_child: bool) -> tuple[Person, bytes]:
+    """A new person, saved with their data key (returned so it need not be read back)."""
     person_id = uuid.uuid4()
-    vault.create_subject_key(person_id)
-    return Person.objects.create(
+    data_key = vault.create_subject_key(person_id)
+    person = _person(person_id, user, program, for_child)
+    person.save(force_insert=True)
+    return person, data_key
+
+
+def _person(person_id: uuid.UUID, user: User, program: Program, for_child: bool) -> Person:
+    return Person(
         id=person_id,
         account=None if for_child else user,
         guardian=user if for_child else None,

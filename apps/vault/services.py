@@ -26,13 +26,22 @@ def _wrap_context(subject_id: uuid.UUID) -> bytes:
     return b"registry-subject-key\x00" + subject_id.bytes
 
 
-def create_subject_key(subject_id: uuid.UUID) -> SubjectKey:
-    """Create and store a new random data key for a new person."""
+def new_subject_key(subject_id: uuid.UUID) -> tuple[SubjectKey, bytes]:
+    """A new random data key for a new person: the unsaved row holding it wrapped, and
+    the key itself, so the caller can seal the person's first values without reading
+    it back. The caller saves the row in the same transaction."""
     provider = key_provider()
-    wrapped = provider.wrap(crypto.new_data_key(), _wrap_context(subject_id))
-    return SubjectKey.objects.create(
-        subject_id=subject_id, wrapped_key=wrapped, master_key_id=provider.key_id
-    )
+    data_key = crypto.new_data_key()
+    wrapped = provider.wrap(data_key, _wrap_context(subject_id))
+    row = SubjectKey(subject_id=subject_id, wrapped_key=wrapped, master_key_id=provider.key_id)
+    return row, data_key
+
+
+def create_subject_key(subject_id: uuid.UUID) -> bytes:
+    """Create and store a new data key for a new person; return the key."""
+    row, data_key = new_subject_key(subject_id)
+    row.save(force_insert=True)
+    return data_key
 
 
 def _data_key(subject_id: uuid.UUID) -> bytes:
@@ -42,10 +51,13 @@ def _data_key(subject_id: uuid.UUID) -> bytes:
     return key_provider().unwrap(bytes(row[0]), _wrap_context(subject_id))
 
 
-def seal_json(subject_id: uuid.UUID, label: str, value: Any) -> bytes:
-    """Encrypt a JSON-serialisable value for one person and one field label."""
+def seal_json(
+    subject_id: uuid.UUID, label: str, value: Any, *, data_key: bytes | None = None
+) -> bytes:
+    """Encrypt a JSON-serialisable value for one person and one field label.
+    `data_key` is for a person created in this transaction (see create_subject_key)."""
     plaintext = json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
-    return crypto.seal(_data_key(subject_id), subject_id, label, plaintext)
+    return crypto.seal(data_key or _data_key(subject_id), subject_id, label, plaintext)
 
 
 def open_json(subject_id: uuid.UUID, label: str, sealed: bytes | memoryview | None) -> Any:
