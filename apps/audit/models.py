@@ -1,17 +1,18 @@
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
-    CREATE = "create"
-    READ = "read"
-    UPDATE = "update"
-    SUBMIT = "submit"
-    TRANSITION = "transition"
-    DISCLOSE = "disclose"
-    NOTICE_SHOWN = "notice_shown"
-    KEY_DESTROYED = "key_destroyed"
+    CREATE = "create", _("Created")
+    READ = "read", _("Read")
+    UPDATE = "update", _("Changed")
+    SUBMIT = "submit", _("Submitted")
+    TRANSITION = "transition", _("Case moved")
+    DISCLOSE = "disclose", _("Disclosed")
+    NOTICE_SHOWN = "notice_shown", _("Notice shown")
+    KEY_DESTROYED = "key_destroyed", _("Erased")
 
 
 class AuditEntry(models.Model):

@@ -33,6 +33,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Reasons the system itself gives are stored as codes and shown in the reader's language;
+# a reason typed by an officer is shown as written.
+REASON_FILED_BY_REGISTRANT = "system:filed-by-registrant"
+REASON_FILED_BY_GUARDIAN = "system:filed-by-guardian"
+SYSTEM_REASONS = {
+    REASON_FILED_BY_REGISTRANT: _("Filed by the registrant"),
+    REASON_FILED_BY_GUARDIAN: _("Filed by a parent or guardian"),
+}
+
+
 class Person(models.Model):
     """Someone in the register. Holds no readable personal data: the id doubles as the
     vault subject id under which everything about the person is encrypted."""
@@ -139,6 +149,10 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state} → {self.to_state}"
+
+    @property
+    def reason_display(self) -> str:
+        return str(SYSTEM_REASONS.get(self.reason, self.reason))
 
 
 class NoticeShown(models.Model):

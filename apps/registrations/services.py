@@ -28,6 +28,8 @@ from apps.programs.loader import get_program
 from apps.programs.schema import BlindIndex, Program
 from apps.registrations.case_numbers import new_case_number
 from apps.registrations.models import (
+    REASON_FILED_BY_GUARDIAN,
+    REASON_FILED_BY_REGISTRANT,
     TRANSITIONS,
     BlindIndexEntry,
     CaseState,
@@ -263,7 +265,7 @@ def _filed_transition(user: User, registration: Registration, from_state: str) -
         to_state=CaseState.SUBMITTED,
         actor=user,
         actor_role=user.role,
-        reason="filed by guardian" if registration.for_child else "filed by the registrant",
+        reason=REASON_FILED_BY_GUARDIAN if registration.for_child else REASON_FILED_BY_REGISTRANT,
     )
 
 

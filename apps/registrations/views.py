@@ -142,5 +142,5 @@ def case(request: HttpRequest, case_number: str) -> HttpResponse:
 def access_log(request: HttpRequest) -> HttpResponse:
     """Every audit entry about the user's record and their children's."""
     user = authorize(request.user, Permission.ACCESS_LOG_READ_OWN)
-    entries = access.access_log_for(user)[:500]
+    entries = access.access_log_with_purposes(user, _language())
     return render(request, "registrations/access_log.html", {"entries": entries})

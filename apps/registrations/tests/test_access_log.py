@@ -39,8 +39,11 @@ def test_an_officer_read_is_logged_and_shown_to_amal(
     assert read["purpose"] == "case-processing"
     assert read["legal_basis"]
 
-    page = amal_client.get("/my/access-log/")
-    assert b"case-processing" in page.content
+    page = amal_client.get("/my/access-log/").content.decode()
+    assert "Processing this registration" in page  # the program's label for the purpose
+    assert "Registration officer" in page
+    spanish = amal_client.get("/my/access-log/", headers={"Accept-Language": "es"})
+    assert "Tramitación de este registro" in spanish.content.decode()
 
 
 def test_a_read_without_an_allowed_purpose_reads_and_logs_nothing(
