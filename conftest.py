@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.permissions import Role
+from apps.accounts.permissions import STAFF_ROLES, Role
 
 PEOPLE = {
     Role.REGISTRANT: "amal",
@@ -117,8 +117,21 @@ def ali(db: None) -> User:
 
 
 def client_for(user: User) -> Client:
+    """A signed-in browser for `user`. Staff also pass their second factor: a confirmed
+    TOTP device whose current code is checked by django-otp, as on the sign-in page."""
     client = Client()
     client.force_login(user)
+    if user.role_enum in STAFF_ROLES:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.oath import TOTP
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        assert device.verify_token(totp.token())  # the code an authenticator app shows
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 

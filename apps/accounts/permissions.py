@@ -35,6 +35,7 @@ ROLE_LABELS = {
 }
 
 # Roles that people get by signing up; every other role is granted by an administrator.
+# Staff roles must also have passed a second factor (TOTP) in the current session.
 SELF_SERVICE_ROLES = (Role.REGISTRANT, Role.GUARDIAN)
 STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.PRIVACY_OFFICER, Role.AUDITOR, Role.ADMIN)
 
@@ -50,6 +51,15 @@ class Permission(StrEnum):
     AUDIT_LOG_VERIFY = "audit:log:verify"
     PERSON_KEY_DESTROY = "vault:key:destroy"
     PROGRAM_CHECK = "program:any:check"
+    APPOINTMENT_BOOK_OWN = "appointment:own:book"
+    APPOINTMENT_OFFICE_MANAGE = "appointment:office:manage"
+    ADDRESS_REPORT_OWN = "address:own:report"
+    DEPARTURE_RECORD_OWN = "departure:own:record"
+    DEPARTURE_RECORD_ANY = "departure:any:record"
+    CASE_QUEUE_READ = "case:queue:read"
+    CASE_DECIDE = "case:any:decide"
+    CASE_ASSIGN = "case:any:assign"
+    CASE_DASHBOARD_READ = "case:dashboard:read"
 
 
 _SELF = {
@@ -57,14 +67,26 @@ _SELF = {
     Permission.REGISTRATION_READ_OWN,
     Permission.ACCESS_LOG_READ_OWN,
     Permission.REGISTRATION_FILE_CHILD,
+    Permission.APPOINTMENT_BOOK_OWN,
+    Permission.ADDRESS_REPORT_OWN,
+    Permission.DEPARTURE_RECORD_OWN,
+}
+_CASEWORK = {
+    Permission.PERSON_READ_ANY,
+    Permission.APPOINTMENT_OFFICE_MANAGE,
+    Permission.DEPARTURE_RECORD_ANY,
+    Permission.CASE_QUEUE_READ,
+    Permission.CASE_DECIDE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.REGISTRANT: frozenset(_SELF | {Permission.REGISTRATION_FILE_OWN}),
     # A guardian files only for children; they need not be registrants themselves.
     Role.GUARDIAN: frozenset(_SELF),
-    Role.OFFICER: frozenset({Permission.PERSON_READ_ANY}),
-    Role.SUPERVISOR: frozenset({Permission.PERSON_READ_ANY}),
+    Role.OFFICER: frozenset(_CASEWORK),
+    Role.SUPERVISOR: frozenset(
+        _CASEWORK | {Permission.CASE_ASSIGN, Permission.CASE_DASHBOARD_READ}
+    ),
     Role.PRIVACY_OFFICER: frozenset(
         {
             Permission.PERSON_READ_ANY,

@@ -13,7 +13,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from apps.accounts.models import User
-from apps.accounts.permissions import Permission
+from apps.accounts.permissions import STAFF_ROLES, Permission
+
+
+class SecondFactorRequired(PermissionDenied):
+    """A staff member signed in with a password only; pages send them to the
+    authenticator step (apps.console), the API answers 403 with this message."""
+
+
+def _second_factor_passed(user: User) -> bool:
+    # django-otp's middleware sets is_verified() from the session's confirmed device.
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 class Owned(Protocol):
@@ -30,6 +41,10 @@ def authorize(user: User | AnonymousUser, permission: Permission, obj: Owned | N
         raise PermissionDenied("Sign in first.")
     if not user.has_registry_permission(permission):
         raise PermissionDenied(f"Your role ({user.role}) does not allow {permission.value}.")
+    if user.role_enum in STAFF_ROLES and not _second_factor_passed(user):
+        raise SecondFactorRequired(
+            "Staff must confirm a second factor (an authenticator code) in this session."
+        )
     if obj is not None and ":own:" in permission.value and not obj.is_owned_by(user):
         raise Http404("No such record.")
     return user

@@ -8,28 +8,59 @@ from django.utils.translation import gettext_lazy as _
 class CaseState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    EVIDENCE_REQUESTED = "evidence_requested", _("Evidence requested")
     BIOMETRICS_SCHEDULED = "biometrics_scheduled", _("Biometrics appointment scheduled")
     BIOMETRICS_CAPTURED = "biometrics_captured", _("Biometrics captured")
     REGISTERED = "registered", _("Registered")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    DEPARTED = "departed", _("Departed")
 
 
-# The case state machine: every allowed move, and nothing else.
+OPEN_STATES = frozenset(
+    {
+        CaseState.SUBMITTED,
+        CaseState.EVIDENCE_REQUESTED,
+        CaseState.BIOMETRICS_SCHEDULED,
+        CaseState.BIOMETRICS_CAPTURED,
+    }
+)
+
+# The case state machine: every allowed move, and nothing else. A missed or cancelled
+# appointment sends a case back to "submitted" so that it can be booked again.
 TRANSITIONS: dict[str, frozenset[str]] = {
     CaseState.DRAFT: frozenset({CaseState.SUBMITTED, CaseState.WITHDRAWN}),
     CaseState.SUBMITTED: frozenset(
-        {CaseState.BIOMETRICS_SCHEDULED, CaseState.REJECTED, CaseState.WITHDRAWN}
+        {
+            CaseState.BIOMETRICS_SCHEDULED,
+            CaseState.EVIDENCE_REQUESTED,
+            CaseState.REJECTED,
+            CaseState.WITHDRAWN,
+        }
+    ),
+    CaseState.EVIDENCE_REQUESTED: frozenset(
+        {CaseState.SUBMITTED, CaseState.REJECTED, CaseState.WITHDRAWN}
     ),
     CaseState.BIOMETRICS_SCHEDULED: frozenset(
-        {CaseState.BIOMETRICS_CAPTURED, CaseState.REJECTED, CaseState.WITHDRAWN}
+        {
+            CaseState.SUBMITTED,
+            CaseState.BIOMETRICS_CAPTURED,
+            CaseState.REJECTED,
+            CaseState.WITHDRAWN,
+        }
     ),
     CaseState.BIOMETRICS_CAPTURED: frozenset(
-        {CaseState.REGISTERED, CaseState.REJECTED, CaseState.WITHDRAWN}
+        {
+            CaseState.REGISTERED,
+            CaseState.EVIDENCE_REQUESTED,
+            CaseState.REJECTED,
+            CaseState.WITHDRAWN,
+        }
     ),
-    CaseState.REGISTERED: frozenset(),
+    CaseState.REGISTERED: frozenset({CaseState.DEPARTED}),
     CaseState.REJECTED: frozenset(),
     CaseState.WITHDRAWN: frozenset(),
+    CaseState.DEPARTED: frozenset(),
 }
 
 
@@ -64,6 +95,10 @@ class Person(models.Model):
     )
     program = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Only for a child filed by a guardian: the day they must start re-registering in
+    # their own name (their birthday at the program's age). Kept in clear, unlike the
+    # birth date, so the daily job need not decrypt every child's record to find them.
+    reregistration_due_on = models.DateField(null=True, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return f"person {self.id}"
@@ -110,6 +145,21 @@ class Registration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Where the case is worked: the office of its biometrics appointment (a code from
+    # apps.appointments; kept here so the console's queues need no join).
+    office_code = models.CharField(max_length=32, blank=True, default="")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    # A child's re-registration in their own name points at the guardian's filing.
+    reregistration_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reregistrations"
+    )
+    due_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -117,7 +167,15 @@ class Registration(models.Model):
                 fields=["filed_by", "idempotency_key"], name="registration_idempotency_key"
             ),
         ]
-        indexes = [models.Index(fields=["filed_by", "-created_at"], name="registration_filer")]
+        indexes = [
+            models.Index(fields=["filed_by", "-created_at"], name="registration_filer"),
+            # The console's queues: by office and state, oldest first, keyset-paged.
+            models.Index(
+                fields=["office_code", "state", "submitted_at", "id"], name="registration_queue"
+            ),
+            models.Index(fields=["state", "submitted_at", "id"], name="registration_state"),
+            models.Index(fields=["assigned_to", "state"], name="registration_assignee"),
+        ]
 
     def __str__(self) -> str:
         return self.case_number or f"draft {self.id}"
@@ -172,3 +230,53 @@ class NoticeShown(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} {self.notice_version} ({self.language})"
+
+
+class CaseNote(models.Model):
+    """Interview notes and other officer notes: personal data, sealed under the
+    person's key and opened only by `access.py`."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    author_role = models.CharField(max_length=32)
+    kind = models.CharField(max_length=24, default="interview")
+    text_sealed = models.BinaryField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} note on {self.registration_id}"
+
+
+class AddressChange(models.Model):
+    """A reported move. The address is sealed; the dates stay in clear because the
+    10-day reporting rule and the history's order need them."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="address_changes")
+    address_sealed = models.BinaryField()
+    moved_on = models.DateField()
+    reported_at = models.DateTimeField(auto_now_add=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-moved_on", "-reported_at"]
+
+    def __str__(self) -> str:
+        return f"move of {self.person_id} on {self.moved_on}"
+
+
+class Departure(models.Model):
+    """A recorded departure: it starts the retention clock of the departed person.
+    The port is sealed; the date stays in clear for the retention rules."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="departure"
+    )
+    departed_on = models.DateField()
+    port_sealed = models.BinaryField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    recorded_by_role = models.CharField(max_length=32)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"departure of {self.registration_id} on {self.departed_on}"
