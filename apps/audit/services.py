@@ -20,8 +20,11 @@ from apps.audit.models import Action, AuditChainHead, AuditEntry, chain_for
 
 
 class ActorLike(Protocol):
-    pk: Any
-    role: str
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def role(self) -> str: ...
 
 
 @dataclass(frozen=True)

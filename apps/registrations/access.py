@@ -17,6 +17,8 @@ from apps.accounts.models import User
 from apps.audit import services as audit
 from apps.audit.models import Action, AuditEntry
 from apps.programs.loader import get_program
+from apps.programs.schema import Purpose
+from apps.registrations.casework import NOTE_LABEL
 from apps.registrations.models import BlindIndexEntry, Person, Registration
 from apps.registrations.services import FORM_LABEL
 from apps.vault import services as vault
@@ -51,19 +53,7 @@ def read_person(actor: User, person: Person, purpose: StatedPurpose) -> list[dic
 
     Raises FormInvalid when the purpose is not one the program allows, or a required
     reference is missing; the refusal reads nothing and logs nothing."""
-    program = get_program(person.program)
-    allowed = program.purpose(purpose.code)
-    if allowed is None:
-        codes = ", ".join(p.code for p in program.purposes)
-        raise FormInvalid(
-            _("Choose a purpose the program allows: %(codes)s.") % {"codes": codes},
-            fields={"purpose": [_("Unknown purpose.")]},
-        )
-    if allowed.requires_reference and not purpose.reference.strip():
-        raise FormInvalid(
-            _("This purpose needs a reference (for example the court order number)."),
-            fields={"reference": [_("Required for this purpose.")]},
-        )
+    allowed = _allowed_purpose(person, purpose)
     return [
         {
             "case_number": registration.case_number,
@@ -78,6 +68,25 @@ def read_person(actor: User, person: Person, purpose: StatedPurpose) -> list[dic
         }
         for registration in person.registrations.order_by("created_at")
     ]
+
+
+def _allowed_purpose(person: Person, purpose: StatedPurpose) -> Purpose:
+    """The program's purpose entry, or FormInvalid: an unknown purpose or a missing
+    reference reads nothing and logs nothing."""
+    program = get_program(person.program)
+    allowed = program.purpose(purpose.code)
+    if allowed is None:
+        codes = ", ".join(p.code for p in program.purposes)
+        raise FormInvalid(
+            _("Choose a purpose the program allows: %(codes)s.") % {"codes": codes},
+            fields={"purpose": [_("Unknown purpose.")]},
+        )
+    if allowed.requires_reference and not purpose.reference.strip():
+        raise FormInvalid(
+            _("This purpose needs a reference (for example the court order number)."),
+            fields={"reference": [_("Required for this purpose.")]},
+        )
+    return allowed
 
 
 def _open_and_log(
@@ -102,6 +111,42 @@ def _open_and_log(
         reference=reference,
     )
     return form
+
+
+@transaction.atomic
+def read_case_notes(
+    actor: User, registration: Registration, purpose: StatedPurpose
+) -> list[dict[str, Any]]:
+    """Officer notes on a case, for a purpose the program allows; logged like any read."""
+    allowed = _allowed_purpose(registration.person, purpose)
+    notes = list(registration.notes.order_by("at"))
+    if not notes:
+        return []
+    try:
+        opened = [
+            {
+                "at": note.at,
+                "kind": note.kind,
+                "author_role": note.author_role,
+                "text": vault.open_json(registration.person_id, NOTE_LABEL, note.text_sealed),
+            }
+            for note in notes
+        ]
+    except vault.KeyDestroyed as exc:
+        raise PersonErased(
+            _("This record was erased; its personal data no longer exists.")
+        ) from exc
+    audit.record(
+        actor=actor,
+        action=Action.READ,
+        subject_id=registration.person_id,
+        object_type="case-notes",
+        object_id=registration.case_number or str(registration.id),
+        purpose=allowed.code,
+        legal_basis=allowed.legal_basis,
+        reference=purpose.reference.strip()[:200],
+    )
+    return opened
 
 
 def persons_of(user: User) -> QuerySet[Person]:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.registrations.reasons import reason_for_reader
+
 
 class CaseState(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -61,16 +63,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseState.REJECTED: frozenset(),
     CaseState.WITHDRAWN: frozenset(),
     CaseState.DEPARTED: frozenset(),
-}
-
-
-# Reasons the system itself gives are stored as codes and shown in the reader's language;
-# a reason typed by an officer is shown as written.
-REASON_FILED_BY_REGISTRANT = "system:filed-by-registrant"
-REASON_FILED_BY_GUARDIAN = "system:filed-by-guardian"
-SYSTEM_REASONS = {
-    REASON_FILED_BY_REGISTRANT: _("Filed by the registrant"),
-    REASON_FILED_BY_GUARDIAN: _("Filed by a parent or guardian"),
 }
 
 
@@ -210,7 +202,11 @@ class CaseTransition(models.Model):
 
     @property
     def reason_display(self) -> str:
-        return str(SYSTEM_REASONS.get(self.reason, self.reason))
+        return reason_for_reader(self.reason)[0]
+
+    @property
+    def how_to_respond(self) -> str:
+        return reason_for_reader(self.reason)[1]
 
 
 class NoticeShown(models.Model):

@@ -28,9 +28,6 @@ from apps.programs.loader import get_program
 from apps.programs.schema import BlindIndex, Program
 from apps.registrations.case_numbers import new_case_number
 from apps.registrations.models import (
-    REASON_FILED_BY_GUARDIAN,
-    REASON_FILED_BY_REGISTRANT,
-    TRANSITIONS,
     BlindIndexEntry,
     CaseState,
     CaseTransition,
@@ -38,6 +35,7 @@ from apps.registrations.models import (
     Person,
     Registration,
 )
+from apps.registrations.reasons import REASON_FILED_BY_GUARDIAN, REASON_FILED_BY_REGISTRANT
 from apps.registrations.validation import validate_form
 from apps.vault import blind_index
 from apps.vault import services as vault
@@ -181,6 +179,8 @@ def file_registration(
             person_id = uuid.uuid4()
             key_row, data_key = vault.new_subject_key(person_id)
             person = _person(person_id, user, program, for_child)
+            if for_child:
+                person.reregistration_due_on = reregistration_due(program, clean)
             registration = Registration(
                 person=person,
                 program=program.slug,
@@ -214,26 +214,12 @@ def file_registration(
     return registration, True
 
 
-@transaction.atomic
-def transition(actor: User, registration: Registration, to_state: str, reason: str) -> Registration:
-    """Move a case along the state machine, recording who, when and why."""
-    locked = Registration.objects.select_for_update().get(pk=registration.pk)
-    if to_state not in TRANSITIONS[locked.state]:
-        raise InvalidTransition(
-            _("A case in state %(state)s cannot move to %(target)s.")
-            % {"state": locked.state, "target": to_state}
-        )
-    if not reason.strip():
-        raise FormInvalid(
-            _("Give a reason for this decision."), fields={"reason": [_("Required.")]}
-        )
-    _move(actor, locked, to_state, reason)
-    locked.save(update_fields=["state", "updated_at"])
-    return locked
-
-
 def _file(user: User, registration: Registration, program: Program, clean: dict[str, Any]) -> None:
     """File an existing draft (its person and key exist already)."""
+    if registration.for_child:
+        Person.objects.filter(pk=registration.person_id).update(
+            reregistration_due_on=reregistration_due(program, clean)
+        )
     from_state = registration.state
     _mark_filed(registration, program, clean)
     registration.save()
@@ -280,24 +266,17 @@ def _submit_event(registration: Registration) -> dict[str, Any]:
     }
 
 
-def _move(actor: User, registration: Registration, to_state: str, reason: str) -> None:
-    CaseTransition.objects.create(
-        registration=registration,
-        from_state=registration.state,
-        to_state=to_state,
-        actor=actor,
-        actor_role=actor.role,
-        reason=reason[:500],
-    )
-    audit.record(
-        actor=actor,
-        action=Action.TRANSITION,
-        subject_id=registration.person_id,
-        object_type="registration",
-        object_id=registration.case_number or str(registration.id),
-        detail={"from": registration.state, "to": to_state},
-    )
-    registration.state = to_state
+def reregistration_due(program: Program, clean: dict[str, Any]) -> dt.date | None:
+    """The child's birthday at the program's age: the day re-registration opens."""
+    field = program.form.field_with_meaning("birth_date")
+    age = program.eligibility.child_below_age
+    if not field or not age or not clean.get(field.name):
+        return None
+    born = dt.date.fromisoformat(clean[field.name])
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:  # born on 29 February: the birthday falls on 1 March
+        return dt.date(born.year + age, 3, 1)
 
 
 def _new_person(user: User, program: Program, for_child: bool) -> tuple[Person, bytes]:

@@ -169,7 +169,7 @@ def _clean_addresses(spec: FormField, value: Any, errors: Errors, path: str, tod
         return None
     cleaned = []
     for i, item in enumerate(value):
-        address = _clean_address(item, errors, f"{path}[{i}]", today)
+        address = clean_address(item, errors, f"{path}[{i}]", today)
         if address:  # an empty row of the page's address table is skipped
             cleaned.append(address)
     return cleaned
@@ -178,7 +178,7 @@ def _clean_addresses(spec: FormField, value: Any, errors: Errors, path: str, tod
 _ADDRESS_LINE = FormField(name="line", type=FieldType.TEXT, label={}, max_length=200)
 
 
-def _clean_address(item: Any, errors: Errors, where: str, today: dt.date) -> dict[str, Any]:
+def clean_address(item: Any, errors: Errors, where: str, today: dt.date) -> dict[str, Any]:
     if not isinstance(item, dict):
         _add(errors, where, _("Expected an address object."))
         return {}

@@ -94,6 +94,39 @@ ROUTES: list[tuple[str, str, str, Any, Any]] = [
         Permission.PERSON_KEY_DESTROY,
         {"reason": "court-order"},
     ),
+    ("address page", "get", "/cases/{case}/address/", Permission.ADDRESS_REPORT_OWN, None),
+    ("departure page", "get", "/cases/{case}/departure/", Permission.DEPARTURE_RECORD_OWN, None),
+    (
+        "evidence response page",
+        "post",
+        "/cases/{case}/evidence-response/",
+        Permission.REGISTRATION_READ_OWN,
+        {},
+    ),
+    (
+        "address api",
+        "post-json",
+        "/api/v1/registrations/{case}/address",
+        Permission.ADDRESS_REPORT_OWN,
+        {
+            "address": {"line1": "9 Oak Ave", "city": "Trenton", "country": "US"},
+            "moved_on": "2026-11-01",
+        },
+    ),
+    (
+        "departure api",
+        "post-json",
+        "/api/v1/registrations/{case}/departure",
+        Permission.DEPARTURE_RECORD_OWN,
+        {"departed_on": "2026-11-01", "port": "JFK"},
+    ),
+    (
+        "evidence response api",
+        "post-json",
+        "/api/v1/registrations/{case}/evidence-response",
+        Permission.REGISTRATION_READ_OWN,
+        None,
+    ),
 ]
 
 
@@ -140,7 +173,9 @@ def test_route_for_role(route: tuple[str, str, str, Any, Any], role: Role) -> No
     allowed = permission is PUBLIC or role in roles_with(permission)
     owns = role is Role.REGISTRANT
     if allowed and (":own:" not in str(permission) or owns or "{" not in template):
-        assert response.status_code < 400, (
+        # Allowed: past the permission check. The case may still be in the wrong
+        # state for the action (409), which is not a refusal of the role.
+        assert response.status_code < 400 or response.status_code == 409, (
             f"{name}: {role} should be allowed, got {response.status_code}"
         )
     elif allowed:

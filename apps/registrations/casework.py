@@ -1,0 +1,237 @@
+"""Case work after filing: appointments moving the case, the interview, decisions,
+assignment, address changes and departures.
+
+Every function runs in one transaction with its audit entry and a CaseTransition where
+the state moves. A decision against the registrant needs a reason from DECISION_REASONS,
+which the registrant reads in their own language together with how to respond.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.accounts.permissions import Role
+from apps.audit import services as audit
+from apps.audit.models import Action
+from apps.registrations.models import (
+    TRANSITIONS,
+    AddressChange,
+    CaseNote,
+    CaseState,
+    CaseTransition,
+    Departure,
+    Person,
+    Registration,
+)
+from apps.registrations.reasons import DECISION_REASONS, Decision
+from apps.registrations.services import InvalidTransition
+from apps.registrations.validation import clean_address
+from apps.vault import services as vault
+from registry.errors import FormInvalid
+
+ADDRESS_REPORTING_DAYS = 10
+NOTE_LABEL = "registration.note"
+ADDRESS_LABEL = "person.address"
+PORT_LABEL = "departure.port"
+MAX_NOTE = 4000
+
+
+@transaction.atomic
+def schedule_biometrics(
+    actor: User, registration: Registration, *, office_code: str, reason: str
+) -> Registration:
+    """submitted → biometrics_scheduled at an office (called by apps.appointments)."""
+    locked = _move(actor, registration, CaseState.BIOMETRICS_SCHEDULED, reason)
+    locked.office_code = office_code
+    locked.save(update_fields=["office_code", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def release_appointment(actor: User, registration: Registration, *, reason: str) -> Registration:
+    """biometrics_scheduled → submitted after a cancelled or missed appointment, so the
+    registrant can book again."""
+    return _move(actor, registration, CaseState.SUBMITTED, reason)
+
+
+@transaction.atomic
+def record_interview(
+    actor: User, registration: Registration, *, notes: str, document_checked: bool
+) -> Registration:
+    """The appointment took place: the identity document was checked and the notes
+    are kept sealed. biometrics_scheduled → biometrics_captured."""
+    if not document_checked:
+        raise FormInvalid(
+            _("Check the identity document before recording the appointment."),
+            fields={"document_checked": [_("Required.")]},
+        )
+    locked = _move(actor, registration, CaseState.BIOMETRICS_CAPTURED, "interview recorded")
+    if notes.strip():
+        _add_note(actor, locked, notes, kind="interview")
+    return locked
+
+
+@transaction.atomic
+def decide(
+    actor: User,
+    registration: Registration,
+    *,
+    decision: Decision,
+    reason_code: str = "",
+    note: str = "",
+) -> Registration:
+    """Register, reject or request evidence. Rejection and a request for evidence need
+    a reason the registrant can read (a code of DECISION_REASONS); FormInvalid otherwise."""
+    target = {
+        Decision.REGISTER: CaseState.REGISTERED,
+        Decision.REJECT: CaseState.REJECTED,
+        Decision.REQUEST_EVIDENCE: CaseState.EVIDENCE_REQUESTED,
+    }[decision]
+    if decision is not Decision.REGISTER:
+        reason = DECISION_REASONS.get(reason_code)
+        if reason is None or decision not in reason.decisions:
+            codes = sorted(c for c, r in DECISION_REASONS.items() if decision in r.decisions)
+            raise FormInvalid(
+                _("Give one of these reasons: %(codes)s.") % {"codes": ", ".join(codes)},
+                fields={"reason_code": [_("A reason the registrant can read is required.")]},
+            )
+    locked = _move(actor, registration, target, reason_code or "registered")
+    if note.strip():
+        _add_note(actor, locked, note, kind="decision")
+    return locked
+
+
+@transaction.atomic
+def respond_to_evidence_request(user: User, registration: Registration) -> Registration:
+    """The registrant answered a request for evidence: the case returns to the queue."""
+    return _move(user, registration, CaseState.SUBMITTED, "evidence provided")
+
+
+@transaction.atomic
+def assign(actor: User, registration: Registration, *, officer: User | None) -> Registration:
+    """Give the case to an officer (or take it back to the shared queue)."""
+    if officer is not None and officer.role not in (Role.OFFICER, Role.SUPERVISOR):
+        raise FormInvalid(
+            _("Cases go to officers or supervisors."), fields={"officer": [_("Not an officer.")]}
+        )
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    locked.assigned_to = officer
+    locked.save(update_fields=["assigned_to", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        subject_id=locked.person_id,
+        object_type="registration",
+        object_id=locked.case_number or str(locked.id),
+        detail={"assigned_to": officer.pk if officer else None},
+    )
+    return locked
+
+
+@transaction.atomic
+def report_address_change(
+    user: User, person: Person, *, address: Any, moved_on: dt.date
+) -> AddressChange:
+    """Record a move. A report more than 10 days after the move is accepted and marked
+    late, never refused. FormInvalid for a malformed address or a future date."""
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if isinstance(address, dict) and not address.get("from"):
+        address = {**address, "from": moved_on.isoformat()}
+    clean = clean_address(address, errors, "address", today)
+    if moved_on > today:
+        errors.setdefault("moved_on", []).append(_("This date is in the future."))
+    if not clean and not errors:
+        errors["address"] = [_("Give the new address.")]
+    if errors:
+        raise FormInvalid(_("Some answers need correcting; see each field."), fields=errors)
+    change = AddressChange.objects.create(
+        person=person,
+        address_sealed=vault.seal_json(person.id, ADDRESS_LABEL, clean),
+        moved_on=moved_on,
+        reported_by=user,
+        late=(today - moved_on).days > ADDRESS_REPORTING_DAYS,
+    )
+    audit.record(
+        actor=user,
+        action=Action.UPDATE,
+        subject_id=person.id,
+        object_type="address",
+        object_id=str(change.pk),
+        purpose="self-reporting" if person.account_id == user.pk else "",
+        detail={"late": change.late},
+    )
+    return change
+
+
+@transaction.atomic
+def record_departure(
+    actor: User, registration: Registration, *, departed_on: dt.date, port: str
+) -> Departure:
+    """registered → departed; the retention clock of departed persons starts at
+    `departed_on`. Recorded by the registrant or by an officer (at a port)."""
+    if departed_on > timezone.localdate():
+        raise FormInvalid(
+            _("This date is in the future."), fields={"departed_on": [_("In the future.")]}
+        )
+    port = port.strip()
+    if not port or len(port) > 100:
+        raise FormInvalid(
+            _("Give the port of departure (at most 100 characters)."),
+            fields={"port": [_("Required.")]},
+        )
+    locked = _move(actor, registration, CaseState.DEPARTED, "departure recorded")
+    return Departure.objects.create(
+        registration=locked,
+        departed_on=departed_on,
+        port_sealed=vault.seal_json(locked.person_id, PORT_LABEL, port),
+        recorded_by=actor,
+        recorded_by_role=actor.role,
+    )
+
+
+def _move(actor: User, registration: Registration, to_state: str, reason: str) -> Registration:
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if to_state not in TRANSITIONS[locked.state]:
+        raise InvalidTransition(
+            _("A case in state %(state)s cannot move to %(target)s.")
+            % {"state": locked.get_state_display(), "target": CaseState(to_state).label}
+        )
+    CaseTransition.objects.create(
+        registration=locked,
+        from_state=locked.state,
+        to_state=to_state,
+        actor=actor,
+        actor_role=actor.role,
+        reason=reason[:500],
+    )
+    audit.record(
+        actor=actor,
+        action=Action.TRANSITION,
+        subject_id=locked.person_id,
+        object_type="registration",
+        object_id=locked.case_number or str(locked.id),
+        detail={"from": locked.state, "to": to_state},
+    )
+    locked.state = to_state
+    locked.save(update_fields=["state", "updated_at"])
+    return locked
+
+
+def _add_note(actor: User, registration: Registration, text: str, *, kind: str) -> CaseNote:
+    if len(text) > MAX_NOTE:
+        raise FormInvalid(
+            _("At most %(limit)d characters.") % {"limit": MAX_NOTE},
+            fields={"notes": [_("Too long.")]},
+        )
+    return CaseNote.objects.create(
+        registration=registration,
+        author=actor,
+        author_role=actor.role,
+        kind=kind,
+        text_sealed=vault.seal_json(registration.person_id, NOTE_LABEL, text.strip()),
+    )
