@@ -3,6 +3,7 @@
 Idempotent: running it again keeps what exists. Refuses to run with DEBUG=0 so demo
 passwords never reach a real deployment."""
 
+import base64
 from typing import Any
 
 from django.conf import settings
@@ -10,10 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.permissions import Role
+from apps.accounts.permissions import STAFF_ROLES, Role
 from apps.registrations import services
 
 DEMO_PASSWORD = "demo-registry-2025"  # noqa: S105 - demo only; refused when DEBUG=0
+# One shared, published TOTP secret for the demo staff accounts (development only).
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - refused when DEBUG=0
 DEMO_ACCOUNTS = [
     ("amal@example.org", Role.REGISTRANT),
     ("gabriela@example.org", Role.GUARDIAN),
@@ -75,6 +78,8 @@ class Command(BaseCommand):
                     is_superuser=role is Role.ADMIN,
                 )
             users[role] = user
+            if role in STAFF_ROLES:
+                self._staff_device(user)
         amal = users[Role.REGISTRANT]
         if not amal.filings.exists():
             services.file_registration(
@@ -88,3 +93,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for email, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role.value:<16} {email}")
+        self.stdout.write(
+            "Staff also confirm a TOTP code. Add this demo secret to an authenticator app "
+            f"(or run `oathtool --totp -b {DEMO_TOTP_SECRET}`): {DEMO_TOTP_SECRET}"
+        )
+
+    def _staff_device(self, user: User) -> None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        if not TOTPDevice.objects.filter(user=user).exists():
+            key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+            TOTPDevice.objects.create(user=user, name="demo", key=key, confirmed=True)
