@@ -76,12 +76,14 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from apps.accounts.api import router as accounts_router
+    from apps.appointments.api import router as appointments_router
     from apps.registrations.api import router as registrations_router
     from apps.registrations.casework_api import router as casework_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", registrations_router)
     api.add_router("/", casework_router)
+    api.add_router("/", appointments_router)
 
 
 _register_routers()

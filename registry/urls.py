@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.registrations.urls")),
+    path("appointments/", include("apps.appointments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -100,7 +100,9 @@ class OpeningHours(models.Model):
         verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes__gt=F("opens")), name="appointment_hours_close_after_open"
+                condition=Q(closes__gt=F("opens")),
+                name="appointment_hours_close_after_open",
+                violation_error_message=_("The closing time must be after the opening time."),
             ),
         ]
 
@@ -119,7 +121,11 @@ class Closure(models.Model):
     class Meta:
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "date"], name="appointment_closure_day"),
+            models.UniqueConstraint(
+                fields=["office", "date"],
+                name="appointment_closure_day",
+                violation_error_message=_("This office is already closed on that day."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,12 +149,15 @@ class Slot(models.Model):
             # The last line of defence: whatever a bug in the code does, the database
             # refuses a slot with more people than places.
             models.CheckConstraint(
-                condition=Q(booked__lte=F("capacity")), name="appointment_slot_not_overbooked"
+                condition=Q(booked__lte=F("capacity")),
+                name="appointment_slot_not_overbooked",
+                violation_error_message=_("A slot cannot have fewer places than people booked."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.office.code} {self.starts_at:%Y-%m-%d %H:%M} UTC ({self.booked}/{self.capacity})"
+        when = f"{self.starts_at:%Y-%m-%d %H:%M} UTC"
+        return f"{self.office.code} {when} ({self.booked}/{self.capacity})"
 
     @property
     def ends_at(self) -> dt.datetime:

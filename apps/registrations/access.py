@@ -158,6 +158,7 @@ def persons_of(user: User) -> QuerySet[Person]:
 SYSTEM_PURPOSES = {
     SELF_ACCESS: gettext_lazy("You (or the guardian who filed) looked at the answers"),
     "self-filing": gettext_lazy("Filing the registration"),
+    "": gettext_lazy("Case work"),
 }
 
 

@@ -63,6 +63,10 @@ REASON_FILED_BY_REGISTRANT = "system:filed-by-registrant"
 REASON_FILED_BY_GUARDIAN = "system:filed-by-guardian"
 REASON_REREGISTRATION_AT_AGE = "system:reregistration-at-age"
 SYSTEM_REASONS = {
+    "system:appointment-booked": gettext_lazy("Biometrics appointment booked"),
+    "system:appointment-cancelled": gettext_lazy("Appointment cancelled; a new one can be booked"),
+    "system:appointment-missed": gettext_lazy("Appointment missed; a new one can be booked"),
+    "system:appointment-moved-office": gettext_lazy("Appointment moved to another office"),
     REASON_REREGISTRATION_AT_AGE: gettext_lazy(
         "Opened at the child's birthday: they now register in their own name, in person, "
         "with fingerprints"

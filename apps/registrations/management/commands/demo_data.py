@@ -17,6 +17,10 @@ from apps.registrations import services
 DEMO_PASSWORD = "demo-registry-2025"  # noqa: S105 - demo only; refused when DEBUG=0
 # One shared, published TOTP secret for the demo staff accounts (development only).
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - refused when DEBUG=0
+DEMO_OFFICES = [
+    ("NWK", "Newark Application Support Center", "Newark", "NJ"),
+    ("BKN", "Brooklyn Application Support Center", "Brooklyn", "NY"),
+]
 DEMO_ACCOUNTS = [
     ("amal@example.org", Role.REGISTRANT),
     ("gabriela@example.org", Role.GUARDIAN),
@@ -80,6 +84,7 @@ class Command(BaseCommand):
             users[role] = user
             if role in STAFF_ROLES:
                 self._staff_device(user)
+        self._offices()
         amal = users[Role.REGISTRANT]
         if not amal.filings.exists():
             services.file_registration(
@@ -97,6 +102,31 @@ class Command(BaseCommand):
             "Staff also confirm a TOTP code. Add this demo secret to an authenticator app "
             f"(or run `oathtool --totp -b {DEMO_TOTP_SECRET}`): {DEMO_TOTP_SECRET}"
         )
+
+    def _offices(self) -> None:
+        # A development convenience that reaches into apps.appointments (which depends
+        # on this app, not the reverse): demo data is the one place that sets up both.
+        import datetime as dt
+
+        from apps.appointments.models import Office, OpeningHours
+
+        for code, name, city, region in DEMO_OFFICES:
+            office, created = Office.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "region": region,
+                    "address": f"100 Federal Plaza\n{city}, {region}",
+                    "timezone": "America/New_York",
+                    "slot_minutes": 30,
+                    "capacity_per_slot": 2,
+                },
+            )
+            if created:
+                for weekday in range(5):
+                    OpeningHours.objects.create(
+                        office=office, weekday=weekday, opens=dt.time(9), closes=dt.time(17)
+                    )
 
     def _staff_device(self, user: User) -> None:
         from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -1,0 +1,307 @@
+"""Console pages for officers and supervisors. Each view: authorize, call one query or
+service, render. `console_page` sends the anonymous to sign in and staff without a
+second factor to the authenticator step; every other refusal is authorize()'s."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from apps.accounts.models import User
+from apps.accounts.permissions import STAFF_ROLES, Permission
+from apps.accounts.policies import authorize
+from apps.console import queries, services
+from apps.console.dashboard import dashboard as dashboard_figures
+from apps.console.decorators import console_page
+from apps.console.display import answers_by_section
+from apps.console.forms import (
+    AssignForm,
+    CodeForm,
+    DecisionForm,
+    DepartureForm,
+    InterviewForm,
+    PurposeForm,
+    QueueFilterForm,
+    SearchForm,
+    show_errors,
+)
+from apps.console.pages import case_page, dashboard_charts, qr_code_svg, row_views, safe_next
+from apps.programs.loader import get_program
+from apps.registrations import casework
+from apps.registrations.access import StatedPurpose
+from apps.registrations.reasons import Decision
+from registry.errors import DomainError
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+@require_GET
+@console_page
+def queue(request: HttpRequest) -> HttpResponse:
+    """One queue (a state, optionally an office and an assignee), oldest first."""
+    user = authorize(request.user, Permission.CASE_QUEUE_READ)
+    form = QueueFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "console/queue.html", {"form": form, "rows": None}, status=400)
+    page = queries.queue_page(
+        user, form.filters(), after=form.cleaned_data["after"], today=timezone.localdate()
+    )
+    next_query = ""
+    if page.next_cursor:
+        query = request.GET.copy()
+        query["after"] = page.next_cursor
+        next_query = query.urlencode()
+    first_query = request.GET.copy()
+    first_query.pop("after", None)
+    return render(
+        request,
+        "console/queue.html",
+        {
+            "form": form,
+            "rows": row_views(page.rows),
+            "next_query": next_query,
+            "first_query": first_query.urlencode(),
+            "paged": form.cleaned_data["after"] is not None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@console_page
+def search(request: HttpRequest) -> HttpResponse:
+    """Exact search: by case number, or through the blind index by name and birth date
+    or by document number. Shows case rows only, never a name. Posted, not sent in the
+    address, so names stay out of access logs, browser history and Referer headers."""
+    authorize(request.user, Permission.CASE_QUEUE_READ)
+    form = SearchForm(request.POST or None)
+    results = None
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            results = row_views(_search(form.cleaned_data))
+        else:
+            status = 400
+    return render(request, "console/search.html", {"form": form, "results": results}, status=status)
+
+
+def _search(data: dict[str, object]) -> list[queries.CaseRow]:
+    today = timezone.localdate()
+    if data["kind"] == "case":
+        return queries.find_by_case_number(str(data["case_number"]), today=today)
+    if data["kind"] == "document":
+        return queries.find_by_document(str(data["document_number"]), today=today)
+    return queries.find_by_name_and_birth(
+        str(data["family_name"]),
+        str(data["given_names"]),
+        data["birth_date"],  # type: ignore[arg-type]  # a date: the form checked it
+        today=today,
+    )
+
+
+@require_GET
+@console_page
+def case(request: HttpRequest, case_number: str) -> HttpResponse:
+    """A case without personal data: where it stands, its history, and the forms to
+    state a purpose and to work the case."""
+    user = authorize(request.user, Permission.CASE_QUEUE_READ)
+    return case_page(request, user, queries.case_or_404(case_number))
+
+
+@require_http_methods(["GET", "POST"])
+@console_page
+def record(request: HttpRequest, case_number: str) -> HttpResponse:
+    """The person's record, opened for a stated purpose; the read is logged with it.
+    Before a valid purpose, the page shows the case number and the purpose form only."""
+    user = authorize(request.user, Permission.PERSON_READ_ANY)
+    registration = queries.case_or_404(case_number)
+    program = get_program(registration.program)
+    language = _language()
+    form = PurposeForm(program, language, request.POST or None)
+    status = 200
+    opened = None
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            purpose = StatedPurpose(form.cleaned_data["purpose"], form.cleaned_data["reference"])
+            try:
+                opened = services.open_case(user, registration, purpose)
+                status = 200
+            except DomainError as error:
+                show_errors(form, error)
+                status = error.status
+    context: dict[str, Any] = {"registration": registration, "form": form, "opened": None}
+    if opened is not None:
+        stated = program.purpose(form.cleaned_data["purpose"])
+        context.update(
+            opened=[
+                {**item, "sections": answers_by_section(program, item["form"], language)}
+                for item in opened.registrations
+            ],
+            notes=opened.notes,
+            purpose_label=program.text(stated.label, language) if stated else "",
+            legal_basis=stated.legal_basis if stated else "",
+        )
+    return render(request, "console/record.html", context, status=status)
+
+
+@require_POST
+@console_page
+def interview(request: HttpRequest, case_number: str) -> HttpResponse:
+    """The appointment: the identity document was checked; the notes are sealed."""
+    user = authorize(request.user, Permission.CASE_DECIDE)
+    registration = queries.case_or_404(case_number)
+    form = InterviewForm(request.POST)
+    if form.is_valid():
+        try:
+            casework.record_interview(
+                user,
+                registration,
+                notes=form.cleaned_data["notes"],
+                document_checked=form.cleaned_data["document_checked"],
+            )
+        except DomainError as error:
+            show_errors(form, error)
+            return case_page(request, user, registration, status=error.status, interview_form=form)
+        messages.success(request, _("The appointment was recorded."))
+        return redirect("console:case", case_number=registration.case_number)
+    return case_page(request, user, registration, status=400, interview_form=form)
+
+
+@require_POST
+@console_page
+def decide(request: HttpRequest, case_number: str) -> HttpResponse:
+    """Register, request evidence or reject; against the registrant, with a reason
+    they can read."""
+    user = authorize(request.user, Permission.CASE_DECIDE)
+    registration = queries.case_or_404(case_number)
+    try:
+        decision = Decision(request.POST.get("decision", ""))
+    except ValueError:
+        decision = Decision.REGISTER
+        form = DecisionForm(decision, request.POST)
+        form.add_error(None, _("Choose a decision."))
+        return case_page(request, user, registration, status=400, decision_forms={decision: form})
+    form = DecisionForm(decision, request.POST)
+    if form.is_valid():
+        try:
+            casework.decide(
+                user,
+                registration,
+                decision=decision,
+                reason_code=form.cleaned_data["reason_code"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            show_errors(form, error)
+            return case_page(
+                request, user, registration, status=error.status, decision_forms={decision: form}
+            )
+        messages.success(request, _("The decision was recorded."))
+        return redirect("console:case", case_number=registration.case_number)
+    return case_page(request, user, registration, status=400, decision_forms={decision: form})
+
+
+@require_POST
+@console_page
+def assign(request: HttpRequest, case_number: str) -> HttpResponse:
+    """Give the case to an officer, or back to the shared queue."""
+    user = authorize(request.user, Permission.CASE_ASSIGN)
+    registration = queries.case_or_404(case_number)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            casework.assign(user, registration, officer=form.cleaned_data["officer"])
+        except DomainError as error:
+            show_errors(form, error)
+            return case_page(request, user, registration, status=error.status, assign_form=form)
+        messages.success(request, _("The case was assigned."))
+        return redirect("console:case", case_number=registration.case_number)
+    return case_page(request, user, registration, status=400, assign_form=form)
+
+
+@require_POST
+@console_page
+def departure(request: HttpRequest, case_number: str) -> HttpResponse:
+    """An officer at a port records that the registrant left."""
+    user = authorize(request.user, Permission.DEPARTURE_RECORD_ANY)
+    registration = queries.case_or_404(case_number)
+    form = DepartureForm(request.POST)
+    if form.is_valid():
+        try:
+            casework.record_departure(
+                user,
+                registration,
+                departed_on=form.cleaned_data["departed_on"],
+                port=form.cleaned_data["port"],
+            )
+        except DomainError as error:
+            show_errors(form, error)
+            return case_page(request, user, registration, status=error.status, departure_form=form)
+        messages.success(request, _("The departure was recorded."))
+        return redirect("console:case", case_number=registration.case_number)
+    return case_page(request, user, registration, status=400, departure_form=form)
+
+
+@require_GET
+@console_page
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Backlog, overdue cases and throughput per office, as numbers and as charts."""
+    authorize(request.user, Permission.CASE_DASHBOARD_READ)
+    office = request.GET.get("office", "").strip().upper()[:32]
+    figures = dashboard_figures(timezone.localdate(), office_code=office)
+    return render(
+        request, "console/dashboard.html", {"figures": figures, **dashboard_charts(figures)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """The staff sign-in's second step, after the password. Public in the sense of the
+    sign-in page: it cannot call authorize(), which is what refuses until this step is
+    passed. A member of staff without a confirmed authenticator enrols one (QR code and
+    key, then a code); one with an authenticator gives a code from it."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not isinstance(user, User) or user.role_enum not in STAFF_ROLES:
+        raise PermissionDenied(_("The authenticator step is for staff accounts."))
+    next_url = safe_next(request, user)
+    if getattr(user, "is_verified", lambda: False)():  # set by django-otp's middleware
+        return redirect(next_url)
+    device = services.confirmed_device(user)
+    enrolling = device is None
+    device = device or services.pending_device(user)
+    form = CodeForm(request.POST or None)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            result = services.check_code(user, device, form.cleaned_data["code"])
+            if result.outcome is services.CodeCheck.ACCEPTED:
+                otp_login(request, result.device)
+                return redirect(next_url)
+            if result.outcome is services.CodeCheck.THROTTLED:
+                status = 429
+                form.add_error(
+                    "code",
+                    _("Too many wrong codes. Wait %(seconds)d seconds, then try again.")
+                    % {"seconds": result.wait_seconds},
+                )
+            else:
+                form.add_error("code", _("This code is not right. Check the app and retry."))
+    context = {"form": form, "enrolling": enrolling, "next": next_url}
+    if enrolling:
+        context["qr_svg"] = qr_code_svg(device.config_url)
+        context["secret"] = services.secret_for_display(device)
+    return render(request, "console/second_factor.html", context, status=status)
