@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
@@ -48,23 +49,23 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
         fields.setdefault(".".join(location) or "body", []).append(str(error.get("msg", "")))
-    message = "The request does not match the schema; see each field and /api/v1/docs."
+    message = _("The request does not match the schema; see each field and /api/v1/docs.")
     return _error(request, 422, {"code": "invalid", "message": message, "fields": fields})
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, {"code": "forbidden", "message": str(exc) or "Not allowed."})
+    return _error(request, 403, {"code": "forbidden", "message": str(exc) or _("Not allowed.")})
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, {"code": "not_found", "message": str(exc) or "No such record."})
+    return _error(request, 404, {"code": "not_found", "message": str(exc) or _("No such record.")})
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    message = "Sign in first (POST /api/v1/auth/login), then send the session cookie."
+    message = _("Sign in first (POST /api/v1/auth/login), then send the session cookie.")
     return _error(request, 401, {"code": "unauthenticated", "message": message})
 
 

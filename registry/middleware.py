@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -22,7 +23,7 @@ class JsonContentTypeMiddleware:
             return JsonResponse(
                 {
                     "code": "unsupported_media_type",
-                    "message": "Send the body as JSON with Content-Type: application/json.",
+                    "message": _("Send the body as JSON with Content-Type: application/json."),
                 },
                 status=415,
             )

@@ -11,6 +11,7 @@ from typing import Protocol
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.permissions import STAFF_ROLES, Permission
@@ -38,13 +39,16 @@ def authorize(user: User | AnonymousUser, permission: Permission, obj: Owned | N
     Http404 when the object belongs to someone else.
     """
     if not isinstance(user, User) or not user.is_authenticated:
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     if not user.has_registry_permission(permission):
-        raise PermissionDenied(f"Your role ({user.role}) does not allow {permission.value}.")
+        raise PermissionDenied(
+            _("Your role (%(role)s) does not allow %(permission)s.")
+            % {"role": user.role_enum.label, "permission": permission.value}
+        )
     if user.role_enum in STAFF_ROLES and not _second_factor_passed(user):
         raise SecondFactorRequired(
-            "Staff must confirm a second factor (an authenticator code) in this session."
+            _("Staff must confirm a second factor (an authenticator code) in this session.")
         )
     if obj is not None and ":own:" in permission.value and not obj.is_owned_by(user):
-        raise Http404("No such record.")
+        raise Http404(_("No such record."))
     return user
