@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.registrations.urls")),
     path("appointments/", include("apps.appointments.urls")),
+    path("console/", include("apps.console.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -47,7 +47,7 @@ class QueueFilterForm(forms.Form):
     after = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_office(self) -> str:
-        return str(self.cleaned_data["office"]).strip().upper()
+        return str(self.cleaned_data["office"]).strip()
 
     def clean_after(self) -> Cursor | None:
         token = str(self.cleaned_data["after"]).strip()

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.appointments.models import Office
 from apps.registrations.case_numbers import is_well_formed
 from apps.registrations.models import (
     OPEN_STATES,
@@ -47,6 +48,11 @@ ROW_FIELDS = (
 )
 
 Assigned = Literal["", "me", "nobody"]
+ASSIGNED_CHOICES: list[tuple[str, object]] = [
+    ("", _("Anyone or nobody")),
+    ("me", _("Me")),
+    ("nobody", _("Nobody yet")),
+]
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,11 @@ def is_overdue(state: str, due_on: dt.date | None, today: dt.date) -> bool:
     return due_on is not None and due_on < today and state in OPEN_STATES
 
 
+def office_choices() -> list[tuple[str, str]]:
+    """The open offices, (code, name), suggested in the queue's office filter."""
+    return list(Office.objects.filter(active=True).order_by("code").values_list("code", "name"))
+
+
 def case_or_404(case_number: str) -> Registration:
     """A filed case by its number, with what its summary page shows; Http404 when there
     is none. The sealed form is not loaded."""
@@ -218,10 +229,3 @@ def case_or_404(case_number: str) -> Registration:
         .exclude(state=CaseState.DRAFT),
         case_number=normalize_case_number(case_number),
     )
-
-
-ASSIGNED_CHOICES: list[tuple[str, object]] = [
-    ("", _("Anyone or nobody")),
-    ("me", _("Me")),
-    ("nobody", _("Nobody yet")),
-]

@@ -2,7 +2,8 @@
 service, render. `console_page` sends the anonymous to sign in and staff without a
 second factor to the authenticator step; every other refusal is authorize()'s."""
 
-from typing import Any
+import datetime as dt
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,7 +35,7 @@ from apps.console.forms import (
     SearchForm,
     show_errors,
 )
-from apps.console.pages import case_page, dashboard_charts, qr_code_svg, row_views, safe_next
+from apps.console.pages import case_page, dashboard_charts, qr_code_svg, safe_next
 from apps.programs.loader import get_program
 from apps.registrations import casework
 from apps.registrations.access import StatedPurpose
@@ -52,8 +53,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     """One queue (a state, optionally an office and an assignee), oldest first."""
     user = authorize(request.user, Permission.CASE_QUEUE_READ)
     form = QueueFilterForm(request.GET)
+    offices = queries.office_choices()
     if not form.is_valid():
-        return render(request, "console/queue.html", {"form": form, "rows": None}, status=400)
+        context = {"form": form, "rows": None, "offices": offices}
+        return render(request, "console/queue.html", context, status=400)
     page = queries.queue_page(
         user, form.filters(), after=form.cleaned_data["after"], today=timezone.localdate()
     )
@@ -69,7 +72,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "console/queue.html",
         {
             "form": form,
-            "rows": row_views(page.rows),
+            "offices": offices,
+            "rows": page.rows,
             "next_query": next_query,
             "first_query": first_query.urlencode(),
             "paged": form.cleaned_data["after"] is not None,
@@ -89,7 +93,7 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_bound:
         if form.is_valid():
-            results = row_views(_search(form.cleaned_data))
+            results = _search(form.cleaned_data)
         else:
             status = 400
     return render(request, "console/search.html", {"form": form, "results": results}, status=status)
@@ -104,7 +108,7 @@ def _search(data: dict[str, object]) -> list[queries.CaseRow]:
     return queries.find_by_name_and_birth(
         str(data["family_name"]),
         str(data["given_names"]),
-        data["birth_date"],  # type: ignore[arg-type]  # a date: the form checked it
+        cast(dt.date, data["birth_date"]),  # the form made it a date
         today=today,
     )
 
@@ -187,11 +191,8 @@ def decide(request: HttpRequest, case_number: str) -> HttpResponse:
     registration = queries.case_or_404(case_number)
     try:
         decision = Decision(request.POST.get("decision", ""))
-    except ValueError:
-        decision = Decision.REGISTER
-        form = DecisionForm(decision, request.POST)
-        form.add_error(None, _("Choose a decision."))
-        return case_page(request, user, registration, status=400, decision_forms={decision: form})
+    except ValueError:  # the decision is the button's hidden field: only a forged post lacks it
+        return case_page(request, user, registration, status=400)
     form = DecisionForm(decision, request.POST)
     if form.is_valid():
         try:
@@ -258,7 +259,7 @@ def departure(request: HttpRequest, case_number: str) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Backlog, overdue cases and throughput per office, as numbers and as charts."""
     authorize(request.user, Permission.CASE_DASHBOARD_READ)
-    office = request.GET.get("office", "").strip().upper()[:32]
+    office = request.GET.get("office", "").strip()[:32]
     figures = dashboard_figures(timezone.localdate(), office_code=office)
     return render(
         request, "console/dashboard.html", {"figures": figures, **dashboard_charts(figures)}

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.accounts.models import User
+from apps.appointments.models import Office
 from apps.console.queries import Cursor, QueueFilter, queue_page
 from apps.registrations.models import CaseState, Registration
 
@@ -39,7 +40,7 @@ def test_olu_reads_the_queue_oldest_first_without_personal_data(
     older = make_cases(2, start=amal_case.submitted_at - dt.timedelta(days=2))  # type: ignore[operator]
     make_cases(3, office="JFK")  # another office's queue
 
-    response = olu_client.get("/console/", {"office": "nwk"})
+    response = olu_client.get("/console/", {"office": " NWK "})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -67,7 +68,7 @@ def test_a_page_costs_the_same_queries_with_3_or_50_cases_and_on_page_3(
     with CaptureQueriesContext(connection) as small:
         olu_client.get("/console/", {"office": "EWR"})
     budget = len(small)
-    # session, user, authenticator device, the page: nothing grows with the rows
+    # session, user, authenticator device, offices, the page: nothing grows with the rows
     assert budget <= 5, [q["sql"] for q in small.captured_queries]
     make_cases(160, office="NWK")
     with django_assert_max_num_queries(budget):
@@ -157,6 +158,14 @@ def test_filters_by_state_assignee_and_overdue(
     html = olu_client.get("/console/", {"office": "NWK", "overdue": "on"}).content.decode()
     assert "flag-overdue" in html
     assert olu.username in olu_client.get("/console/", {"assigned": "me"}).content.decode()
+
+
+def test_the_office_filter_suggests_the_open_offices(olu_client: Client) -> None:
+    Office.objects.create(code="newark", name="Newark field office", address="1 Main St")
+    Office.objects.create(code="closed", name="Closed office", address="2 Main St", active=False)
+    html = olu_client.get("/console/").content.decode()
+    assert '<option value="newark">Newark field office</option>' in html
+    assert "Closed office" not in html
 
 
 def test_a_broken_page_link_is_refused_with_a_way_back(olu_client: Client) -> None:

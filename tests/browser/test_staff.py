@@ -1,0 +1,83 @@
+"""Olu, an officer, signs in with his authenticator, opens a case for a stated purpose,
+records the appointment and registers the person; Sam, a supervisor, sees the backlog."""
+
+import base64
+import re
+
+import pytest
+from django_otp.oath import totp
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Server, shot
+
+pytestmark = pytest.mark.browser
+DEMO_PASSWORD = "demo-registry-2025"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # published in demo_data
+
+
+def current_code() -> str:
+    return f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}"
+
+
+def staff_sign_in(page: Page, server: Server, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(server.url + "/accounts/login/?next=/console/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/console/second-factor/\?next="))
+    page.fill("input[name=code]", current_code())
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(f"{server.url}/console/")
+
+
+def scheduled_case(server: Server) -> str:
+    """A registrant's case at the appointment stage, made through the services."""
+    return server.manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "import uuid\n"
+        "from apps.accounts.models import User\n"
+        "from apps.registrations import services, casework\n"
+        "from conftest import VALID_FORM\n"
+        "amal = User.objects.get(email='amal@example.org')\n"
+        "olu = User.objects.get(email='olu.officer@example.org')\n"
+        "case, _ = services.file_registration(amal, program_slug='us-2025', for_child=False,"
+        " data=VALID_FORM, language='en', idempotency_key=str(uuid.uuid4()))\n"
+        "casework.schedule_biometrics(olu, case, office_code='NWK', reason='booked')\n"
+        "print(case.case_number)",
+    ).strip()
+
+
+def test_olu_registers_a_person_and_sam_sees_the_backlog(
+    server: Server, browser_page: Page
+) -> None:
+    page = browser_page
+    case_number = scheduled_case(server)
+    staff_sign_in(page, server, "olu.officer@example.org")
+    shot(page, "en-20-console-queue")
+
+    page.goto(f"{server.url}/console/cases/{case_number}/")
+    expect(page.locator("main")).not_to_contain_text("Haddad")  # nothing personal yet
+    page.check("#open-record input[name=purpose][value=case-processing]")
+    page.locator("#open-record button[type=submit]").click()
+    expect(page.locator("#stated-purpose")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Haddad")
+    shot(page, "en-21-record-opened-for-a-purpose")
+
+    page.goto(f"{server.url}/console/cases/{case_number}/")
+    page.check("#interview input[name=document_checked]")
+    page.fill("#interview textarea[name=notes]", "Passport checked; prints taken.")
+    page.locator("#interview button[type=submit]").click()
+    expect(page.locator("#case-state")).to_have_attribute("data-state", "biometrics_captured")
+    page.locator("#decision-register button[type=submit]").click()
+    expect(page.locator("#case-state")).to_have_attribute("data-state", "registered")
+    shot(page, "en-22-registered")
+
+    staff_sign_in(page, server, "sam.supervisor@example.org")
+    page.goto(f"{server.url}/console/dashboard/")
+    expect(page.locator("#office-chart")).to_be_visible()
+    expect(page.locator("#office-figures")).to_contain_text("NWK")
+    shot(page, "en-23-supervisor-dashboard")
