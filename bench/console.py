@@ -53,6 +53,7 @@ if "REGISTRY_MASTER_KEY_FILE" not in os.environ:
 
 import dj_database_url  # noqa: E402 - the environment above must be set first
 import psycopg  # noqa: E402
+from intake import conninfo, create_database_if_missing  # noqa: E402 - shared with intake
 from psycopg import sql  # noqa: E402
 from report import log, show_progress, table, yes_no  # noqa: E402
 from workload import PASSWORD, make_form  # noqa: E402
@@ -92,26 +93,6 @@ def database_config() -> dict[str, Any]:
             f"name ends in _bench, e.g. DATABASE_URL={DEFAULT_URL}"
         )
     return dict(config)
-
-
-def conninfo(config: dict[str, Any], dbname: str | None = None) -> str:
-    return psycopg.conninfo.make_conninfo(
-        dbname=dbname or config["NAME"],
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=str(config["PORT"]) if config.get("PORT") else None,
-    )
-
-
-def create_database_if_missing(config: dict[str, Any]) -> None:
-    with psycopg.connect(conninfo(config, "postgres"), autocommit=True) as conn:
-        if conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone():
-            return
-        log(f"creating database {config['NAME']}")
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
 
 
 # --------------------------------------------------------------------------- loading
@@ -220,7 +201,7 @@ def case_numbers(rng: random.Random, n: int) -> list[str]:
     """`n` distinct well-formed case numbers (a million random ones would repeat)."""
     from apps.registrations.case_numbers import ALPHABET, prefix_for
 
-    prefix, bodies = prefix_for("us-2025"), set()
+    prefix, bodies = prefix_for("us-2025"), set[str]()
     while len(bodies) < n:
         bodies.add("".join(rng.choices(ALPHABET, k=8)))
     numbers = []

@@ -268,10 +268,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def second_factor(request: HttpRequest) -> HttpResponse:
-    """The staff sign-in's second step, after the password. Public in the sense of the
-    sign-in page: it cannot call authorize(), which is what refuses until this step is
-    passed. A member of staff without a confirmed authenticator enrols one (QR code and
-    key, then a code); one with an authenticator gives a code from it."""
+    """The staff sign-in's second step, after the password. Not permissioned, like the
+    sign-in page: `authorize` refuses staff until this step is passed, so this view
+    checks only that someone on the staff is signed in. A member of staff without a
+    confirmed authenticator enrols one (QR code and key, then a code); one with an
+    authenticator gives a code from it."""
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -239,7 +239,7 @@ COVERED_BY_APP_MATRIX = {
     ("appointments/", "api/v1/appointments", "api/v1/offices", "api/v1/slots"): (
         "apps/appointments/tests/test_permission_matrix.py"
     ),
-    ("console/",): "apps/console/tests/test_permission_matrix.py",
+    ("console/",): "apps/console/tests/test_access_matrix.py",
 }
 ROOT = Path(__file__).resolve().parents[3]
 
