@@ -1,11 +1,15 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from apps.accounts import services
 from apps.accounts.forms import EmailAuthenticationForm, SignupForm
-from apps.accounts.permissions import Role
+from apps.accounts.models import User
+from apps.accounts.permissions import STAFF_ROLES, Role
 from registry.errors import DomainError
 
 
@@ -46,3 +50,13 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        """Staff go on to the authenticator step (keeping where they were going);
+        registrants go where they asked, or to their registrations."""
+        user = self.request.user
+        if isinstance(user, User) and user.role_enum in STAFF_ROLES:
+            wanted = self.get_redirect_url()
+            query = f"?{urlencode({'next': wanted})}" if wanted else ""
+            return reverse("console:second_factor") + query
+        return super().get_success_url()

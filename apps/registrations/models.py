@@ -166,7 +166,10 @@ class Registration(models.Model):
                 fields=["office_code", "state", "submitted_at", "id"], name="registration_queue"
             ),
             models.Index(fields=["state", "submitted_at", "id"], name="registration_state"),
-            models.Index(fields=["assigned_to", "state"], name="registration_assignee"),
+            models.Index(
+                fields=["assigned_to", "state", "submitted_at", "id"],
+                name="registration_assignee",
+            ),
         ]
 
     def __str__(self) -> str:
