@@ -32,7 +32,7 @@ from apps.appointments.errors import (
 from apps.appointments.models import Booking, BookingState, Office, Slot
 from apps.audit import services as audit
 from apps.audit.models import Action
-from apps.audit.services import ActorLike
+from apps.audit.services import ActorLike, SystemActor
 from apps.registrations import casework
 from apps.registrations.models import CaseState, Registration
 from apps.registrations.services import IdempotencyConflict
@@ -48,7 +48,7 @@ REMIND_BEFORE = dt.timedelta(hours=24)
 
 
 def book(
-    actor: User,
+    actor: User | SystemActor,
     registration: Registration,
     *,
     office_code: str,
@@ -90,7 +90,10 @@ def book(
         slot = _lock_slot(office, starts_at, now)
         _take_place(slot, now)
         booking = Booking.objects.create(
-            registration=locked, slot=slot, booked_by=actor, idempotency_key=idempotency_key
+            registration=locked,
+            slot=slot,
+            booked_by=actor if isinstance(actor, User) else None,
+            idempotency_key=idempotency_key,
         )
         casework.schedule_biometrics(actor, locked, office_code=office.code, reason=REASON_BOOKED)
         _record(actor, locked, booking, Action.CREATE)

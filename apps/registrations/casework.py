@@ -17,6 +17,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import Role
 from apps.audit import services as audit
 from apps.audit.models import Action
+from apps.audit.services import SystemActor
 from apps.registrations.models import (
     TRANSITIONS,
     AddressChange,
@@ -42,7 +43,7 @@ MAX_NOTE = 4000
 
 @transaction.atomic
 def schedule_biometrics(
-    actor: User, registration: Registration, *, office_code: str, reason: str
+    actor: User | SystemActor, registration: Registration, *, office_code: str, reason: str
 ) -> Registration:
     """submitted → biometrics_scheduled at an office (called by apps.appointments)."""
     locked = _move(actor, registration, CaseState.BIOMETRICS_SCHEDULED, reason)
@@ -194,7 +195,9 @@ def record_departure(
     )
 
 
-def _move(actor: User, registration: Registration, to_state: str, reason: str) -> Registration:
+def _move(
+    actor: User | SystemActor, registration: Registration, to_state: str, reason: str
+) -> Registration:
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
     if to_state not in TRANSITIONS[locked.state]:
         raise InvalidTransition(
@@ -205,7 +208,7 @@ def _move(actor: User, registration: Registration, to_state: str, reason: str) -
         registration=locked,
         from_state=locked.state,
         to_state=to_state,
-        actor=actor,
+        actor=actor if isinstance(actor, User) else None,
         actor_role=actor.role,
         reason=reason[:500],
     )

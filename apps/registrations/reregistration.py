@@ -21,6 +21,11 @@ from apps.registrations.reasons import REASON_REREGISTRATION_AT_AGE
 
 ReregistrationHook = Callable[[Registration], None]
 
+# Other apps subscribe here (in their AppConfig.ready) to act on a newly opened
+# re-registration in the same transaction, e.g. apps.appointments books the biometrics
+# appointment. This keeps the dependency pointing from them to this app.
+OPENED_HOOKS: list[ReregistrationHook] = []
+
 
 @dataclass
 class ReregistrationRun:
@@ -107,6 +112,8 @@ def _open_for(child: Person, on_opened: ReregistrationHook | None) -> Registrati
         purpose="reregistration-at-age",
         detail={"reregistration_of": original.case_number},
     )
+    for hook in OPENED_HOOKS:
+        hook(case)
     if on_opened:
         on_opened(case)
     return case
