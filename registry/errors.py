@@ -4,7 +4,10 @@ They are mapped to responses in exactly one place for the API (`registry/api.py`
 shown as form or page messages by views; services never build HTTP responses.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.forms import Form
 
 
 class DomainError(Exception):
@@ -15,6 +18,16 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+
+    def add_to_form(self, form: "Form") -> None:
+        """Show this refusal on a page's form: each field's messages by that field (or
+        at the top for a field the form lacks), the message itself when no field is
+        named."""
+        for field, messages in self.fields.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        if not self.fields:
+            form.add_error(None, self.message)
 
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": self.message}

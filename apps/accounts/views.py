@@ -25,11 +25,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 language=get_language() or "en",
             )
         except DomainError as error:
-            for field, messages in error.fields.items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
-            if not error.fields:
-                form.add_error(None, error.message)
+            error.add_to_form(form)
         else:
             return render(
                 request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]}

@@ -18,6 +18,7 @@ from apps.accounts.policies import authorize
 from apps.appointments import availability, services
 from apps.appointments.availability import FreeSlot
 from apps.appointments.models import Booking, Office
+from apps.registrations.lookups import case_for
 from apps.registrations.models import Registration
 
 router = Router(tags=["appointments"])
@@ -125,11 +126,7 @@ def _booking(booking: Booking) -> BookingOut:
 
 
 def _own_case(request: HttpRequest, case_number: str) -> tuple[User, Registration]:
-    authorize(request.user, Permission.APPOINTMENT_BOOK_OWN)
-    registration = get_object_or_404(
-        Registration.objects.select_related("person"), case_number=case_number.upper()
-    )
-    return authorize(request.user, Permission.APPOINTMENT_BOOK_OWN, registration), registration
+    return case_for(request.user, Permission.APPOINTMENT_BOOK_OWN, case_number)
 
 
 def _own_booking(request: HttpRequest, booking_id: uuid.UUID) -> tuple[User, Booking]:

@@ -22,7 +22,8 @@ from apps.accounts.policies import authorize
 from apps.appointments import availability, services
 from apps.appointments.errors import WithAlternatives
 from apps.appointments.models import Booking, BookingState, Office
-from apps.registrations.models import CaseState, Registration
+from apps.registrations.lookups import case_for
+from apps.registrations.models import CaseState
 from registry.errors import DomainError, FormInvalid
 
 MAX_KEY = 128
@@ -31,11 +32,7 @@ MAX_KEY = 128
 def choose(request: HttpRequest, case_number: str) -> HttpResponse:
     """Offer the earliest free times and book one. A case that holds an appointment
     is shown that appointment instead."""
-    authorize(request.user, Permission.APPOINTMENT_BOOK_OWN)
-    registration = get_object_or_404(
-        Registration.objects.select_related("person"), case_number=case_number.upper()
-    )
-    user = authorize(request.user, Permission.APPOINTMENT_BOOK_OWN, registration)
+    user, registration = case_for(request.user, Permission.APPOINTMENT_BOOK_OWN, case_number)
     active = Booking.objects.filter(registration=registration, state=BookingState.BOOKED).first()
     if active is not None and request.method != "POST":
         return redirect("appointments:booking", booking_id=active.id)

@@ -16,6 +16,7 @@ from apps.accounts.policies import authorize
 from apps.programs.eligibility import EligibilityAnswers
 from apps.programs.loader import get_program
 from apps.registrations import access, services
+from apps.registrations.lookups import case_for
 from apps.registrations.models import Person, Registration
 from registry.errors import FormInvalid
 
@@ -245,10 +246,7 @@ def my_registrations(request: HttpRequest) -> list[CaseOut]:
 @router.get("/registrations/{case_number}", response=CaseDetailOut)
 def case_detail(request: HttpRequest, case_number: str) -> CaseDetailOut:
     """registration:own:read. State and every transition of one case."""
-    registration = get_object_or_404(
-        Registration.objects.select_related("person"), case_number=case_number.upper()
-    )
-    authorize(request.user, Permission.REGISTRATION_READ_OWN, registration)
+    _, registration = case_for(request.user, Permission.REGISTRATION_READ_OWN, case_number)
     transitions = [
         TransitionOut.model_validate(t, from_attributes=True)
         for t in registration.transitions.all()

@@ -4,15 +4,14 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field, StrictStr
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Permission
-from apps.accounts.policies import authorize
 from apps.registrations import casework
 from apps.registrations.api import CaseOut
+from apps.registrations.lookups import case_for
 from apps.registrations.models import Registration
 
 router = Router(tags=["casework"])
@@ -38,11 +37,7 @@ class DepartureIn(Strict):
 
 
 def _own_case(request: HttpRequest, case_number: str, permission: Permission) -> Registration:
-    registration = get_object_or_404(
-        Registration.objects.select_related("person"), case_number=case_number.upper()
-    )
-    authorize(request.user, permission, registration)
-    return registration
+    return case_for(request.user, permission, case_number)[1]
 
 
 def _user(request: HttpRequest) -> User:

@@ -6,15 +6,15 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Permission
-from apps.accounts.policies import authorize
 from apps.registrations import casework
 from apps.registrations.forms import DateInput, countries
+from apps.registrations.lookups import case_for
 from apps.registrations.models import Registration
 from registry.errors import DomainError
 
@@ -39,19 +39,7 @@ class DepartureForm(forms.Form):
 
 
 def _own_case(request: HttpRequest, case_number: str, permission: Permission) -> Registration:
-    registration = get_object_or_404(
-        Registration.objects.select_related("person"), case_number=case_number.upper()
-    )
-    authorize(request.user, permission, registration)
-    return registration
-
-
-def _apply_errors(form: forms.Form, error: DomainError) -> None:
-    for field, field_messages in error.fields.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, error.message)
+    return case_for(request.user, permission, case_number)[1]
 
 
 def report_address(request: HttpRequest, case_number: str) -> HttpResponse:
@@ -69,7 +57,7 @@ def report_address(request: HttpRequest, case_number: str) -> HttpResponse:
                 moved_on=moved_on,
             )
         except DomainError as error:
-            _apply_errors(form, error)
+            error.add_to_form(form)
         else:
             if change.late:
                 messages.warning(
@@ -97,7 +85,7 @@ def record_departure(request: HttpRequest, case_number: str) -> HttpResponse:
                 port=form.cleaned_data["port"],
             )
         except DomainError as error:
-            _apply_errors(form, error)
+            error.add_to_form(form)
         else:
             messages.success(request, _("Departure recorded."))
             return redirect("registrations:case", case_number=registration.case_number)

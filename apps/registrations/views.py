@@ -18,6 +18,7 @@ from apps.registrations.forms import (
     data_from_post,
     sections_for_page,
 )
+from apps.registrations.lookups import case_for
 from apps.registrations.models import CaseState, Registration
 from registry.errors import DomainError
 
@@ -45,9 +46,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         try:
             outcome, shown = services.check_eligibility(user, program, form.answers(), language)
         except DomainError as error:
-            for field, messages in error.fields.items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
+            error.add_to_form(form)
             return render(
                 request,
                 "registrations/eligibility.html",
@@ -124,10 +123,7 @@ def edit(request: HttpRequest, registration_id: uuid.UUID) -> HttpResponse:
 
 def case(request: HttpRequest, case_number: str) -> HttpResponse:
     """Where a case stands and every step it took."""
-    registration = get_object_or_404(
-        Registration.objects.select_related("person"), case_number=case_number.upper()
-    )
-    authorize(request.user, Permission.REGISTRATION_READ_OWN, registration)
+    _, registration = case_for(request.user, Permission.REGISTRATION_READ_OWN, case_number)
     return render(
         request,
         "registrations/case.html",
