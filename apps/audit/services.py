@@ -55,13 +55,12 @@ def record(
     an entry committed apart from its action could record something that never happened.
     """
     _require_transaction()
-    if new_subject:
-        entry, new_head = first_entry(actor=actor, action=action, subject_id=subject_id, **about)
-        entry.save(force_insert=True)
-        new_head.save(force_insert=True)
-        return entry
     chain = chain_for(subject_id)
-    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    head = (
+        None
+        if new_subject
+        else AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    )
     if head is None:
         entry, new_head = _entry(chain, 1, GENESIS_HASH, actor, action, subject_id, about)
         entry.save(force_insert=True)

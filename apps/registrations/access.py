@@ -92,24 +92,8 @@ def _allowed_purpose(person: Person, purpose: StatedPurpose) -> Purpose:
 def _open_and_log(
     actor: User, registration: Registration, *, purpose: str, legal_basis: str, reference: str
 ) -> dict[str, Any]:
-    try:
-        form: dict[str, Any] = vault.open_json(
-            registration.person_id, FORM_LABEL, registration.form_sealed
-        )
-    except vault.KeyDestroyed as exc:
-        raise PersonErased(
-            _("This record was erased; its personal data no longer exists.")
-        ) from exc
-    audit.record(
-        actor=actor,
-        action=Action.READ,
-        subject_id=registration.person_id,
-        object_type="registration",
-        object_id=registration.case_number or str(registration.id),
-        purpose=purpose,
-        legal_basis=legal_basis,
-        reference=reference,
-    )
+    form: dict[str, Any] = _open(registration, FORM_LABEL, registration.form_sealed)
+    _log_read(actor, registration, "registration", purpose, legal_basis, reference)
     return form
 
 
@@ -122,31 +106,53 @@ def read_case_notes(
     notes = list(registration.notes.order_by("at"))
     if not notes:
         return []
+    opened = [
+        {
+            "at": note.at,
+            "kind": note.kind,
+            "author_role": note.author_role,
+            "text": _open(registration, NOTE_LABEL, note.text_sealed),
+        }
+        for note in notes
+    ]
+    _log_read(
+        actor,
+        registration,
+        "case-notes",
+        allowed.code,
+        allowed.legal_basis,
+        purpose.reference.strip()[:200],
+    )
+    return opened
+
+
+def _open(registration: Registration, label: str, sealed: bytes | memoryview | None) -> Any:
     try:
-        opened = [
-            {
-                "at": note.at,
-                "kind": note.kind,
-                "author_role": note.author_role,
-                "text": vault.open_json(registration.person_id, NOTE_LABEL, note.text_sealed),
-            }
-            for note in notes
-        ]
+        return vault.open_json(registration.person_id, label, sealed)
     except vault.KeyDestroyed as exc:
         raise PersonErased(
             _("This record was erased; its personal data no longer exists.")
         ) from exc
+
+
+def _log_read(  # noqa: PLR0917 - private; the read's who, what and why, in that order
+    actor: User,
+    registration: Registration,
+    object_type: str,
+    purpose: str,
+    legal_basis: str,
+    reference: str,
+) -> None:
     audit.record(
         actor=actor,
         action=Action.READ,
         subject_id=registration.person_id,
-        object_type="case-notes",
+        object_type=object_type,
         object_id=registration.case_number or str(registration.id),
-        purpose=allowed.code,
-        legal_basis=allowed.legal_basis,
-        reference=purpose.reference.strip()[:200],
+        purpose=purpose,
+        legal_basis=legal_basis,
+        reference=reference,
     )
-    return opened
 
 
 def persons_of(user: User) -> QuerySet[Person]:

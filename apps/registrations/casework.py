@@ -46,10 +46,9 @@ def schedule_biometrics(
     actor: User | SystemActor, registration: Registration, *, office_code: str, reason: str
 ) -> Registration:
     """submitted → biometrics_scheduled at an office (called by apps.appointments)."""
-    locked = _move(actor, registration, CaseState.BIOMETRICS_SCHEDULED, reason)
-    locked.office_code = office_code
-    locked.save(update_fields=["office_code", "updated_at"])
-    return locked
+    return _move(
+        actor, registration, CaseState.BIOMETRICS_SCHEDULED, reason, office_code=office_code
+    )
 
 
 @transaction.atomic
@@ -196,8 +195,13 @@ def record_departure(
 
 
 def _move(
-    actor: User | SystemActor, registration: Registration, to_state: str, reason: str
+    actor: User | SystemActor,
+    registration: Registration,
+    to_state: str,
+    reason: str,
+    **changes: Any,
 ) -> Registration:
+    """Move the case and save `changes` to it in the same UPDATE."""
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
     if to_state not in TRANSITIONS[locked.state]:
         raise InvalidTransition(
@@ -221,7 +225,9 @@ def _move(
         detail={"from": locked.state, "to": to_state},
     )
     locked.state = to_state
-    locked.save(update_fields=["state", "updated_at"])
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["state", "updated_at", *changes])
     return locked
 
 
