@@ -3,8 +3,10 @@ service, render. `console_page` sends the anonymous to sign in and staff without
 second factor to the authenticator step; every other refusal is authorize()'s."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -39,6 +41,7 @@ from apps.console.pages import case_page, dashboard_charts, qr_code_svg, safe_ne
 from apps.programs.loader import get_program
 from apps.registrations import casework
 from apps.registrations.access import StatedPurpose
+from apps.registrations.models import Registration
 from apps.registrations.reasons import Decision
 from registry.errors import DomainError
 
@@ -159,6 +162,30 @@ def record(request: HttpRequest, case_number: str) -> HttpResponse:
     return render(request, "console/record.html", context, status=status)
 
 
+def _act(
+    request: HttpRequest,
+    user: User,
+    registration: Registration,
+    form: forms.Form,
+    *,
+    shown_as: dict[str, Any],
+    action: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Run one casework action from a bound form: back to the case page with the
+    form's errors (400, or the refusal's own status), or on to it with `done`.
+    `shown_as` names the case page's slot for the bound form."""
+    if not form.is_valid():
+        return case_page(request, user, registration, status=400, **shown_as)
+    try:
+        action(form.cleaned_data)
+    except DomainError as error:
+        show_errors(form, error)
+        return case_page(request, user, registration, status=error.status, **shown_as)
+    messages.success(request, done)
+    return redirect("console:case", case_number=registration.case_number)
+
+
 @require_POST
 @console_page
 def interview(request: HttpRequest, case_number: str) -> HttpResponse:
@@ -166,20 +193,17 @@ def interview(request: HttpRequest, case_number: str) -> HttpResponse:
     user = authorize(request.user, Permission.CASE_DECIDE)
     registration = queries.case_or_404(case_number)
     form = InterviewForm(request.POST)
-    if form.is_valid():
-        try:
-            casework.record_interview(
-                user,
-                registration,
-                notes=form.cleaned_data["notes"],
-                document_checked=form.cleaned_data["document_checked"],
-            )
-        except DomainError as error:
-            show_errors(form, error)
-            return case_page(request, user, registration, status=error.status, interview_form=form)
-        messages.success(request, _("The appointment was recorded."))
-        return redirect("console:case", case_number=registration.case_number)
-    return case_page(request, user, registration, status=400, interview_form=form)
+    return _act(
+        request,
+        user,
+        registration,
+        form,
+        shown_as={"interview_form": form},
+        action=lambda data: casework.record_interview(
+            user, registration, notes=data["notes"], document_checked=data["document_checked"]
+        ),
+        done=_("The appointment was recorded."),
+    )
 
 
 @require_POST
@@ -194,23 +218,21 @@ def decide(request: HttpRequest, case_number: str) -> HttpResponse:
     except ValueError:  # the decision is the button's hidden field: only a forged post lacks it
         return case_page(request, user, registration, status=400)
     form = DecisionForm(decision, request.POST)
-    if form.is_valid():
-        try:
-            casework.decide(
-                user,
-                registration,
-                decision=decision,
-                reason_code=form.cleaned_data["reason_code"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as error:
-            show_errors(form, error)
-            return case_page(
-                request, user, registration, status=error.status, decision_forms={decision: form}
-            )
-        messages.success(request, _("The decision was recorded."))
-        return redirect("console:case", case_number=registration.case_number)
-    return case_page(request, user, registration, status=400, decision_forms={decision: form})
+    return _act(
+        request,
+        user,
+        registration,
+        form,
+        shown_as={"decision_forms": {decision: form}},
+        action=lambda data: casework.decide(
+            user,
+            registration,
+            decision=decision,
+            reason_code=data["reason_code"],
+            note=data["note"],
+        ),
+        done=_("The decision was recorded."),
+    )
 
 
 @require_POST
@@ -220,15 +242,15 @@ def assign(request: HttpRequest, case_number: str) -> HttpResponse:
     user = authorize(request.user, Permission.CASE_ASSIGN)
     registration = queries.case_or_404(case_number)
     form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            casework.assign(user, registration, officer=form.cleaned_data["officer"])
-        except DomainError as error:
-            show_errors(form, error)
-            return case_page(request, user, registration, status=error.status, assign_form=form)
-        messages.success(request, _("The case was assigned."))
-        return redirect("console:case", case_number=registration.case_number)
-    return case_page(request, user, registration, status=400, assign_form=form)
+    return _act(
+        request,
+        user,
+        registration,
+        form,
+        shown_as={"assign_form": form},
+        action=lambda data: casework.assign(user, registration, officer=data["officer"]),
+        done=_("The case was assigned."),
+    )
 
 
 @require_POST
@@ -238,20 +260,17 @@ def departure(request: HttpRequest, case_number: str) -> HttpResponse:
     user = authorize(request.user, Permission.DEPARTURE_RECORD_ANY)
     registration = queries.case_or_404(case_number)
     form = DepartureForm(request.POST)
-    if form.is_valid():
-        try:
-            casework.record_departure(
-                user,
-                registration,
-                departed_on=form.cleaned_data["departed_on"],
-                port=form.cleaned_data["port"],
-            )
-        except DomainError as error:
-            show_errors(form, error)
-            return case_page(request, user, registration, status=error.status, departure_form=form)
-        messages.success(request, _("The departure was recorded."))
-        return redirect("console:case", case_number=registration.case_number)
-    return case_page(request, user, registration, status=400, departure_form=form)
+    return _act(
+        request,
+        user,
+        registration,
+        form,
+        shown_as={"departure_form": form},
+        action=lambda data: casework.record_departure(
+            user, registration, departed_on=data["departed_on"], port=data["port"]
+        ),
+        done=_("The departure was recorded."),
+    )
 
 
 @require_GET
