@@ -22,10 +22,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) system-packages ## create .venv and install pinned dependencies
 
-system-packages: ## install Debian packages the project needs (gettext, chromium)
+system-packages: ## install Debian packages the project needs (gettext, chromium, poppler-utils)
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

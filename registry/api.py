@@ -78,13 +78,25 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from apps.accounts.api import router as accounts_router
     from apps.appointments.api import router as appointments_router
+    from apps.audit.api import router as audit_router
+    from apps.biometrics.api import router as biometrics_router
+    from apps.proofs.api import router as proofs_router
     from apps.registrations.api import router as registrations_router
     from apps.registrations.casework_api import router as casework_router
+    from apps.retention.api import router as retention_router
+    from apps.rights.api import router as rights_router
+    from apps.transparency.api import router as transparency_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", registrations_router)
     api.add_router("/", casework_router)
     api.add_router("/", appointments_router)
+    api.add_router("/", biometrics_router)
+    api.add_router("/", proofs_router)
+    api.add_router("/", audit_router)
+    api.add_router("/", rights_router)
+    api.add_router("/", retention_router)
+    api.add_router("/", transparency_router)
 
 
 _register_routers()

@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "apps.registrations",
     "apps.appointments",
     "apps.console",
+    "apps.biometrics",
+    "apps.proofs",
+    "apps.rights",
+    "apps.retention",
+    "apps.transparency",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +180,9 @@ TASKS = {
 
 REGISTRY_PROGRAMS_DIR = Path(env_str("REGISTRY_PROGRAMS_DIR", str(BASE_DIR / "programs")))
 REGISTRY_DEFAULT_PROGRAM = env_str("REGISTRY_DEFAULT_PROGRAM", "us-2025")
+# Biometric search indexes (face ANN, fingerprint candidates) persist here, one
+# directory per index; they hold templates only, never images.
+BIOMETRICS_INDEX_DIR = Path(env_str("REGISTRY_BIOMETRICS_INDEX_DIR", str(VAR_DIR / "biometrics")))
 REGISTRY_KEY_PROVIDER = env_str("REGISTRY_KEY_PROVIDER", "apps.vault.keyprovider.LocalKeyProvider")
 
 LOGGING = {

@@ -11,6 +11,11 @@ urlpatterns = [
     path("", include("apps.registrations.urls")),
     path("appointments/", include("apps.appointments.urls")),
     path("console/", include("apps.console.urls")),
+    path("", include("apps.biometrics.urls")),
+    path("", include("apps.proofs.urls")),
+    path("", include("apps.rights.urls")),
+    path("", include("apps.retention.urls")),
+    path("", include("apps.transparency.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,12 @@ class Action(models.TextChoices):
     DISCLOSE = "disclose", _("Disclosed")
     NOTICE_SHOWN = "notice_shown", _("Notice shown")
     KEY_DESTROYED = "key_destroyed", _("Erased")
+    SEARCH = "search", _("Searched")
+    DECIDE = "decide", _("Decided")
+    REFUSE = "refuse", _("Refused")
+    EXPORT = "export", _("Exported")
+    EXPUNGE = "expunge", _("Expunged")
+    SIGN = "sign", _("Signed")
 
 
 class AuditEntry(models.Model):

@@ -5,6 +5,7 @@ own record is logged too (with purpose "self-access"), so their access log is co
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,6 +196,12 @@ def access_log_for(user: User) -> QuerySet[AuditEntry]:
     return audit.entries_about(persons_of(user).values_list("id", flat=True))
 
 
+# Apps that keep data derived from a person outside their encrypted fields (biometric
+# indexes, cached proofs) register a function here; `erase_person` calls each one with
+# the person's id inside its transaction, so an erasure removes everything or nothing.
+ERASURE_HOOKS: list[Callable[[uuid.UUID], None]] = []
+
+
 @transaction.atomic
 def erase_person(actor: User, person_id: uuid.UUID, *, reason: str) -> bool:
     """Crypto-shred a person: destroy their data key and the blind indexes derived
@@ -202,6 +209,8 @@ def erase_person(actor: User, person_id: uuid.UUID, *, reason: str) -> bool:
     Returns False when the person was already erased (idempotent)."""
     destroyed = vault.destroy_subject_key(person_id)
     BlindIndexEntry.objects.filter(person_id=person_id).delete()
+    for hook in ERASURE_HOOKS:
+        hook(person_id)
     if destroyed:
         audit.record(
             actor=actor,
