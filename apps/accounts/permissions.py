@@ -60,6 +60,32 @@ class Permission(StrEnum):
     CASE_DECIDE = "case:any:decide"
     CASE_ASSIGN = "case:any:assign"
     CASE_DASHBOARD_READ = "case:dashboard:read"
+    # biometrics (issue 5)
+    BIOMETRICS_CAPTURE = "biometrics:any:capture"
+    BIOMETRICS_VERIFY = "biometrics:any:verify"
+    BIOMETRICS_ADJUDICATE = "biometrics:any:adjudicate"
+    BIOMETRICS_REVIEW = "biometrics:any:review"
+    BIOMETRICS_INDEX_MANAGE = "biometrics:index:manage"
+    # proofs of registration (issue 6)
+    PROOF_READ_OWN = "proof:own:read"
+    PROOF_ISSUE_ANY = "proof:any:issue"
+    PROOF_KEY_MANAGE = "proof:key:manage"
+    # the person's rights and redress (issue 7)
+    SUBJECT_ACCESS_OWN = "subject:own:export"
+    CORRECTION_REQUEST_OWN = "correction:own:request"
+    CORRECTION_DECIDE = "correction:any:decide"
+    COMPLAINT_FILE_OWN = "complaint:own:file"
+    COMPLAINT_DECIDE = "complaint:any:decide"
+    REDRESS_ESCALATED_READ = "redress:escalated:read"
+    DISCLOSURE_HOLD_PLACE = "audit:hold:place"
+    CITIZENSHIP_CLAIM_OWN = "citizenship:own:claim"
+    CITIZENSHIP_CLAIM_RECORD = "citizenship:any:record"
+    CITIZENSHIP_CLAIM_RESOLVE = "citizenship:any:resolve"
+    # retention and public statistics (issue 7)
+    RETENTION_READ = "retention:run:read"
+    RETENTION_APPROVE = "retention:run:approve"
+    STATISTICS_RELEASE = "statistics:release:publish"
+    STATISTICS_LEDGER_READ = "statistics:ledger:read"
 
 
 _SELF = {
@@ -70,6 +96,11 @@ _SELF = {
     Permission.APPOINTMENT_BOOK_OWN,
     Permission.ADDRESS_REPORT_OWN,
     Permission.DEPARTURE_RECORD_OWN,
+    Permission.PROOF_READ_OWN,
+    Permission.SUBJECT_ACCESS_OWN,
+    Permission.CORRECTION_REQUEST_OWN,
+    Permission.COMPLAINT_FILE_OWN,
+    Permission.CITIZENSHIP_CLAIM_OWN,
 }
 _CASEWORK = {
     Permission.PERSON_READ_ANY,
@@ -77,6 +108,13 @@ _CASEWORK = {
     Permission.DEPARTURE_RECORD_ANY,
     Permission.CASE_QUEUE_READ,
     Permission.CASE_DECIDE,
+    Permission.BIOMETRICS_CAPTURE,
+    Permission.BIOMETRICS_VERIFY,
+    Permission.BIOMETRICS_ADJUDICATE,
+    Permission.PROOF_ISSUE_ANY,
+    Permission.CORRECTION_DECIDE,
+    Permission.COMPLAINT_DECIDE,
+    Permission.CITIZENSHIP_CLAIM_RECORD,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -85,7 +123,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.GUARDIAN: frozenset(_SELF),
     Role.OFFICER: frozenset(_CASEWORK),
     Role.SUPERVISOR: frozenset(
-        _CASEWORK | {Permission.CASE_ASSIGN, Permission.CASE_DASHBOARD_READ}
+        _CASEWORK
+        | {
+            Permission.CASE_ASSIGN,
+            Permission.CASE_DASHBOARD_READ,
+            # A supervisor reviews every "same person" decision and may hold back
+            # entries of a person's log for a law-enforcement reason, for a time.
+            Permission.BIOMETRICS_REVIEW,
+            Permission.BIOMETRICS_INDEX_MANAGE,
+            Permission.DISCLOSURE_HOLD_PLACE,
+        }
     ),
     Role.PRIVACY_OFFICER: frozenset(
         {
@@ -94,12 +141,35 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_LOG_VERIFY,
             Permission.PERSON_KEY_DESTROY,
             Permission.PROGRAM_CHECK,
+            Permission.CORRECTION_DECIDE,
+            Permission.COMPLAINT_DECIDE,
+            Permission.REDRESS_ESCALATED_READ,
+            Permission.CITIZENSHIP_CLAIM_RECORD,
+            Permission.CITIZENSHIP_CLAIM_RESOLVE,
+            Permission.RETENTION_READ,
+            Permission.RETENTION_APPROVE,
+            Permission.STATISTICS_RELEASE,
+            Permission.STATISTICS_LEDGER_READ,
         }
     ),
     # The auditor checks the log but never reads a person's record.
-    Role.AUDITOR: frozenset({Permission.AUDIT_LOG_READ, Permission.AUDIT_LOG_VERIFY}),
+    Role.AUDITOR: frozenset(
+        {
+            Permission.AUDIT_LOG_READ,
+            Permission.AUDIT_LOG_VERIFY,
+            Permission.RETENTION_READ,
+            Permission.STATISTICS_LEDGER_READ,
+        }
+    ),
     # Administrators run the system; they read no personal data.
-    Role.ADMIN: frozenset({Permission.PROGRAM_CHECK}),
+    Role.ADMIN: frozenset(
+        {
+            Permission.PROGRAM_CHECK,
+            Permission.BIOMETRICS_INDEX_MANAGE,
+            Permission.PROOF_KEY_MANAGE,
+            Permission.RETENTION_READ,
+        }
+    ),
 }
 
 
