@@ -7,6 +7,7 @@ which the registrant reads in their own language together with how to respond.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -39,6 +40,11 @@ NOTE_LABEL = "registration.note"
 ADDRESS_LABEL = "person.address"
 PORT_LABEL = "departure.port"
 MAX_NOTE = 4000
+
+# Other apps may forbid a decision for reasons of their own (an unresolved biometric
+# duplicate candidate, an open citizenship claim): each guard raises a DomainError that
+# says why, or returns. Registered in the app's AppConfig.ready().
+DECISION_GUARDS: list[Callable[[Registration, Decision], None]] = []
 
 
 @transaction.atomic
@@ -91,6 +97,8 @@ def decide(
         Decision.REJECT: CaseState.REJECTED,
         Decision.REQUEST_EVIDENCE: CaseState.EVIDENCE_REQUESTED,
     }[decision]
+    for guard in DECISION_GUARDS:
+        guard(registration, decision)
     if decision is not Decision.REGISTER:
         reason = DECISION_REASONS.get(reason_code)
         if reason is None or decision not in reason.decisions:
