@@ -22,6 +22,7 @@ PEOPLE = {
     Role.PRIVACY_OFFICER: "priya",
     Role.AUDITOR: "ali",
     Role.ADMIN: "ada",
+    Role.PARTNER: "port-authority",
 }
 
 VALID_FORM: dict[str, Any] = {

@@ -18,6 +18,10 @@ class Role(StrEnum):
     PRIVACY_OFFICER = "privacy_officer"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    # The account behind a partner agency's API client (one per data-sharing agreement).
+    # It holds no permission: the partner API checks the agreement instead, and the
+    # account has no password, so it cannot sign in to any page.
+    PARTNER = "partner"
 
     @property
     def label(self) -> str:
@@ -32,6 +36,7 @@ ROLE_LABELS = {
     Role.PRIVACY_OFFICER: _("Privacy officer"),
     Role.AUDITOR: _("Auditor"),
     Role.ADMIN: _("Administrator"),
+    Role.PARTNER: _("Partner agency (API client)"),
 }
 
 # Roles that people get by signing up; every other role is granted by an administrator.
@@ -86,6 +91,9 @@ class Permission(StrEnum):
     RETENTION_APPROVE = "retention:run:approve"
     STATISTICS_RELEASE = "statistics:release:publish"
     STATISTICS_LEDGER_READ = "statistics:ledger:read"
+    # data-sharing agreements with partner agencies (issue 8)
+    AGREEMENT_RECORD = "agreement:any:record"
+    AGREEMENT_APPROVE = "agreement:any:approve"
 
 
 _SELF = {
@@ -150,6 +158,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RETENTION_APPROVE,
             Permission.STATISTICS_RELEASE,
             Permission.STATISTICS_LEDGER_READ,
+            Permission.AGREEMENT_RECORD,
+            Permission.AGREEMENT_APPROVE,
         }
     ),
     # The auditor checks the log but never reads a person's record.
@@ -170,6 +180,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RETENTION_READ,
         }
     ),
+    Role.PARTNER: frozenset(),
 }
 
 
