@@ -49,3 +49,13 @@ class Conflict(DomainError):
 class NotAllowed(DomainError):
     code = "not_allowed"
     status = 403
+
+
+class TooManyRequests(DomainError):
+    code = "rate_limited"
+    status = 429
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
