@@ -63,9 +63,8 @@ def partner_agreement(user: User) -> Agreement:
     return agreement
 
 
-def admit(user: User, query_type: QueryType) -> tuple[Agreement, AgreementVersion]:
-    """Check the terms in force and take one query from the rate limit. Runs inside
-    the query's transaction, so a refused query does not count."""
+def admit_type(user: User, query_type: QueryType) -> tuple[Agreement, AgreementVersion]:
+    """The agreement and its terms in force, if they allow this type of query."""
     agreement = partner_agreement(user)
     version = terms_in_force(agreement)
     if query_type.value not in version.query_types:
@@ -77,6 +76,13 @@ def admit(user: User, query_type: QueryType) -> tuple[Agreement, AgreementVersio
                 "allowed": ", ".join(str(QueryType(t).label) for t in version.query_types),
             }
         )
+    return agreement, version
+
+
+def admit(user: User, query_type: QueryType) -> tuple[Agreement, AgreementVersion]:
+    """Check the terms in force and take one query from the rate limit. Runs inside
+    the query's transaction, so a refused query does not count."""
+    agreement, version = admit_type(user, query_type)
     used = _bump_rate_window(agreement.pk)
     if used > version.rate_limit_per_minute:
         raise TooManyRequests(

@@ -8,10 +8,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
 
-from apps.partners import access
+from apps.partners import access, probes
 from apps.partners.auth import PartnerToken, partner_client
 from apps.partners.models import QueryType
 
@@ -87,6 +88,18 @@ def query_by_document_number(request: HttpRequest, payload: DocumentNumberQuery)
             user, QueryType.DOCUMENT_NUMBER, reference=payload.reference, registration=found
         )
     )
+
+
+@router.post("/partner/queries/face", response=AnswerOut)
+def query_by_face(
+    request: HttpRequest, reference: Form[Reference], photo: File[UploadedFile]
+) -> dict[str, Any]:
+    """A face photograph (multipart/form-data: `reference`, `photo`), searched 1:N at the
+    program's threshold; the photograph is never stored (see apps/partners/probes.py)."""
+    user = partner_client(request)
+    access.admit_type(user, QueryType.FACE_PROBE)  # refuse before looking at the photo
+    found = probes.find_by_face(photo.read(probes.MAX_PROBE_BYTES + 1))
+    return _out(access.answer(user, QueryType.FACE_PROBE, reference=reference, registration=found))
 
 
 @router.post("/partner/departures", response={201: DepartureOut})

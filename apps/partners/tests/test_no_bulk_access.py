@@ -11,7 +11,7 @@ from conftest import client_for
 pytestmark = pytest.mark.django_db
 
 
-def test_the_partner_api_is_three_single_person_writes():
+def test_the_partner_api_is_four_single_person_requests():
     routes = {
         (path, method)
         for path, operation in router.path_operations.items()
@@ -21,6 +21,7 @@ def test_the_partner_api_is_three_single_person_writes():
     assert routes == {
         ("/partner/queries/registration-number", "POST"),
         ("/partner/queries/document-number", "POST"),
+        ("/partner/queries/face", "POST"),
         ("/partner/departures", "POST"),
     }
 
