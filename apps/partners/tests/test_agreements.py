@@ -125,3 +125,20 @@ def test_every_step_is_in_the_audit_log(make_partner: Callable, priya: User):
     )
     assert steps == ["create", "decide", "update"]
     assert bytes(AgreementVersion.objects.get().document).startswith(b"%PDF")
+
+
+def test_the_public_transparency_page_lists_agreements_and_their_use(
+    make_partner: Callable, priya: User, amal_registered
+):
+    from django.test import Client
+
+    port = make_partner("port-newark")
+    port.ask(amal_registered.case_number)
+    port.ask("US25-0000-0000")
+    services.revoke(priya, Agreement.objects.get(), reason="ended")
+    page = Client().get("/transparency/").content.decode()
+    assert "port-newark" in page
+    assert "Departures at the port of Newark" in page
+    assert "8 U.S.C. 1306" in page
+    assert f"{timezone.localdate():%Y-%m}: 2 / 1" in page
+    assert "revoked" in page
