@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +30,7 @@ from apps.registrations.models import (
     CaseState,
     Registration,
 )
+from apps.rights.models import CitizenshipClaim, ClaimState
 from apps.vault import blind_index
 
 PAGE_SIZE = 50
@@ -67,6 +68,8 @@ class CaseRow:
     due_on: dt.date | None
     assigned_to: str
     overdue: bool
+    # An open citizenship claim: shown on every console view of the case (issue 7).
+    citizenship_claim: bool = False
 
     @property
     def state_label(self) -> str:
@@ -194,6 +197,12 @@ def _indexed(kind: str, digest: str, today: dt.date) -> list[CaseRow]:
 
 
 def _rows(cases: QuerySet[Registration], today: dt.date) -> list[CaseRow]:
+    # The claim flag rides in the same query (a correlated EXISTS on an indexed
+    # column), so a page stays one query.
+    open_claims = CitizenshipClaim.objects.filter(
+        person_id=OuterRef("person_id"), state=ClaimState.OPEN
+    )
+    flagged = cases.annotate(claim=Exists(open_claims))
     return [
         CaseRow(
             id=ident,
@@ -204,9 +213,10 @@ def _rows(cases: QuerySet[Registration], today: dt.date) -> list[CaseRow]:
             due_on=due_on,
             assigned_to=assignee or "",
             overdue=is_overdue(state, due_on, today),
+            citizenship_claim=claim,
         )
-        for ident, number, state, office, submitted_at, due_on, assignee in cases.values_list(
-            *ROW_FIELDS
+        for ident, number, state, office, submitted_at, due_on, assignee, claim in (
+            flagged.values_list(*ROW_FIELDS, "claim")
         )
     ]
 

@@ -17,7 +17,7 @@ register = template.Library()
 
 ROW = (
     '<tr data-case="{}"><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
-    "<td>{}</td><td>{}{}</td></tr>"
+    "<td>{}</td><td>{}{}{}</td></tr>"
 )
 
 
@@ -28,6 +28,9 @@ def case_rows(rows: list[CaseRow], empty_text: str) -> SafeString:
     # Case numbers are letters, digits and dashes: one reversed URL serves as a pattern.
     pattern = reverse("console:case", args=["CASE-NUMBER"])
     overdue = format_html(' <span class="flag-overdue">{}</span>', _("Overdue"))
+    claim = format_html(
+        ' <span class="flag-claim" role="status">{}</span>', _("Citizenship claim open")
+    )
     return format_html_join(
         "\n",
         ROW,
@@ -42,6 +45,7 @@ def case_rows(rows: list[CaseRow], empty_text: str) -> SafeString:
                 row.assigned_to or "—",
                 row.due_on.isoformat() if row.due_on else "—",
                 overdue if row.overdue else "",
+                claim if row.citizenship_claim else "",
             )
             for row in rows
         ),
