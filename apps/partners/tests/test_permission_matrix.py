@@ -120,3 +120,22 @@ def test_every_page_is_listed() -> None:
         for _, _, path, _, _ in ROUTES
     }
     assert pages <= listed, f"not in ROUTES: {sorted(pages - listed)}"
+
+
+PARTNER_API = [
+    "/api/v1/partner/queries/registration-number",
+    "/api/v1/partner/queries/document-number",
+    "/api/v1/partner/queries/face",
+    "/api/v1/partner/departures",
+]
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+@pytest.mark.parametrize("path", PARTNER_API)
+def test_no_signed_in_role_reaches_the_partner_api(path: str, role: Role) -> None:
+    """Only a partner client's bearer token opens these (see test_no_bulk_access.py and
+    the stories); a signed-in session of any role, the partner role included, gets 401."""
+    client = client_for(make_user(role, f"{role.value}-{uuid.uuid4().hex[:6]}"))
+    response = client.post(path, "{}", content_type="application/json")
+    assert response.status_code == 401, (path, role, response.status_code)
+    assert Client().post(path, "{}", content_type="application/json").status_code == 401
