@@ -1,17 +1,92 @@
 """The canonical form of an entry and its hash. Changing anything here breaks every
-existing chain, so the format carries a version."""
+existing chain, so the format carries a version.
+
+This module uses the standard library only: the offline verifier
+(`apps.audit.offline`) imports it without Django.
+"""
 
 import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 HASH_FORMAT = "v1"
 GENESIS_HASH = "0" * 64
 
+# The same output as json.dumps(..., sort_keys=True, separators=(",", ":"),
+# ensure_ascii=False), without building an encoder for every entry.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+encode_json = _ENCODER.encode
+# Verification encodes millions of entries: where CPython has its C encoder, use one
+# made once (what JSONEncoder.encode builds on every call). No circular check: an entry
+# is plain data. tests/test_hashing.py checks it against encode_json.
+_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+encode_string: Callable[[str], str] = (
+    getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+)
+if _c_encoder is not None:
+    _fast = _c_encoder(None, _ENCODER.default, encode_string, None, ":", ",", True, False, True)
 
-def entry_hash(
+    def encode_list(items: Sequence[Any]) -> str:
+        return "".join(_fast(items, 0))
+
+else:  # pragma: no cover - other Pythons
+
+    def encode_list(items: Sequence[Any]) -> str:
+        return encode_json(items)
+
+
+def iso_utc(at: dt.datetime) -> str:
+    """The time as the canonical form writes it: UTC, always with microseconds."""
+    return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def canonical_parts(
+    *,
+    chain: str,
+    at: dt.datetime,
+    actor_id: int | None,
+    actor_role: str,
+    action: str,
+    subject_id: uuid.UUID | str | None,
+    object_type: str,
+    object_id: str,
+    purpose: str,
+    legal_basis: str,
+    reference: str,
+    detail: dict[str, Any],
+) -> tuple[str, str]:
+    """The canonical form without its chain position: `head` comes before `seq` and
+    `middle` between `seq` and the quoted `prev_hash`, so that
+
+        canonical = head + str(seq) + middle + '"' + prev_hash + '"]'
+
+    (a list's JSON is its items' JSON joined by commas). PostgreSQL appends with this in
+    one statement: it knows seq and prev_hash only once the chain's head row is locked."""
+    head = encode_json([HASH_FORMAT, chain])[:-1] + ","
+    rest = [
+        iso_utc(at),
+        actor_id,
+        actor_role,
+        action,
+        str(subject_id) if subject_id else None,
+        object_type,
+        object_id,
+        purpose,
+        legal_basis,
+        reference,
+        detail,
+    ]
+    return head, "," + encode_json(rest)[1:-1] + ","
+
+
+def join_canonical(head: str, seq: int, middle: str, prev_hash: str) -> bytes:
+    return f'{head}{seq}{middle}"{prev_hash}"]'.encode()
+
+
+def canonical_bytes(
     *,
     chain: str,
     seq: int,
@@ -27,12 +102,16 @@ def entry_hash(
     reference: str,
     detail: dict[str, Any],
     prev_hash: str,
-) -> str:
+) -> bytes:
+    """The bytes that the entry's hash and its Merkle leaf hash are computed over: a
+    JSON array (UTF-8, sorted keys, no spaces) that never contains a newline:
+    ["v1", chain, seq, at, actor_id, actor_role, action, subject_id, object_type,
+    object_id, purpose, legal_basis, reference, detail, prev_hash]."""
     body = [
         HASH_FORMAT,
         chain,
         seq,
-        at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        iso_utc(at),
         actor_id,
         actor_role,
         action,
@@ -45,5 +124,9 @@ def entry_hash(
         detail,
         prev_hash,
     ]
-    encoded = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    return encode_json(body).encode()
+
+
+def entry_hash(**fields: Any) -> str:
+    """SHA-256 (hex) of the entry's canonical bytes; the chain links these."""
+    return hashlib.sha256(canonical_bytes(**fields)).hexdigest()

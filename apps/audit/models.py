@@ -61,14 +61,78 @@ class AuditEntry(models.Model):
 
 class AuditChainHead(models.Model):
     """The last sequence number and hash of each chain; the row is locked while an
-    entry is appended, which orders writers of the same chain."""
+    entry is appended, which orders writers of the same chain. Not append-only (it
+    moves with every entry); `audit verify` checks it against the chain."""
 
     chain = models.CharField(max_length=48, primary_key=True)
     seq = models.PositiveBigIntegerField()
     head_hash = models.CharField(max_length=64)
+    # The hash before head_hash: PostgreSQL's one-statement append returns it as the new
+    # entry's prev_hash (UPDATE ... RETURNING sees only the new row).
+    prev_hash = models.CharField(max_length=64, default="", blank=True)
 
     def __str__(self) -> str:
         return f"{self.chain} at {self.seq}"
+
+
+class AuditPending(models.Model):
+    """Entries committed but not yet in the Merkle tree. A database trigger adds a row
+    for every new entry (migration 0005), so no writer can forget it; the sequencer
+    (`apps.audit.tree.sequence`) takes the rows it can see and removes them."""
+
+    entry_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"pending {self.entry_id}"
+
+
+class AuditLeaf(models.Model):
+    """Leaf `leaf_index` of the RFC 9162 tree: the entry it holds and its leaf hash,
+    SHA-256(0x00 || the entry's canonical bytes). Append-only by trigger."""
+
+    leaf_index = models.BigIntegerField(primary_key=True)
+    entry_id = models.BigIntegerField(unique=True)  # no FK: `audit verify` reports a gap
+    leaf_hash = models.BinaryField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"leaf {self.leaf_index} = entry {self.entry_id}"
+
+
+class AuditNode(models.Model):
+    """The hash of a perfect subtree of 2**level leaves starting at leaf
+    index * 2**level, kept for levels >= tree.NODE_LEVEL so a proof reads a few dozen
+    rows instead of the whole log. A cache: `audit verify` recomputes the tree without
+    it, and a wrong node only makes a proof that fails against the signed head."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="audit_node_level_index"),
+        ]
+
+    def __str__(self) -> str:
+        return f"node {self.level}/{self.index}"
+
+
+class AuditTreeHead(models.Model):
+    """A signed tree head: the root of the first `tree_size` leaves, signed (Ed25519,
+    vault signing purpose "audit-head") over the RFC 9162 TreeHeadDataV2 encoding of
+    (timestamp in ms, tree size, root hash, no extensions). Append-only by trigger."""
+
+    tree_size = models.BigIntegerField()
+    root_hash = models.BinaryField(max_length=32)
+    timestamp_ms = models.BigIntegerField()
+    kid = models.CharField(max_length=32)
+    signature = models.BinaryField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["tree_size"], name="audit_head_size")]
+
+    def __str__(self) -> str:
+        return f"tree head {self.tree_size}"
 
 
 def chain_for(subject_id: uuid.UUID | None) -> str:

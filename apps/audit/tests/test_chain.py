@@ -77,7 +77,7 @@ def test_a_removed_entry_in_the_middle_is_found() -> None:
     AuditEntry.objects.filter(subject_id=subject, seq=2).delete()
     report = audit.verify()
     assert not report.ok
-    assert "#2 is missing" in report.problem
+    assert "#2 was removed" in report.problem
 
 
 def test_a_removed_last_entry_is_found() -> None:

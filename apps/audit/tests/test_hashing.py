@@ -1,0 +1,92 @@
+"""The canonical form has one definition: the fast encoders used by verification and
+the pieces PostgreSQL splices on append give the same bytes as canonical_bytes."""
+
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from apps.audit.hashing import (
+    canonical_bytes,
+    canonical_parts,
+    encode_json,
+    encode_list,
+    encode_string,
+    join_canonical,
+)
+
+text = st.text(max_size=30)  # any Unicode, control characters and quotes included
+codes = st.dictionaries(
+    st.text(max_size=8),
+    st.one_of(st.none(), st.booleans(), st.integers(), text, st.lists(text, max_size=3)),
+    max_size=4,
+)
+
+
+@given(
+    chain=text,
+    seq=st.integers(1, 10**12),
+    at=st.datetimes(timezones=st.just(dt.UTC)),
+    actor_id=st.one_of(st.none(), st.integers(1, 10**9)),
+    strings=st.lists(text, min_size=7, max_size=7),
+    subject=st.one_of(st.none(), st.uuids()),
+    detail=codes,
+    prev=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+)
+def test_the_spliced_form_is_the_canonical_form(  # noqa: PLR0917 - hypothesis arguments
+    chain: str,
+    seq: int,
+    at: dt.datetime,
+    actor_id: int | None,
+    strings: list[str],
+    subject: uuid.UUID | None,
+    detail: dict[str, Any],
+    prev: str,
+) -> None:
+    role, action, object_type, object_id, purpose, basis, reference = strings
+    fields: dict[str, Any] = {
+        "chain": chain,
+        "at": at,
+        "actor_id": actor_id,
+        "actor_role": role,
+        "action": action,
+        "subject_id": subject,
+        "object_type": object_type,
+        "object_id": object_id,
+        "purpose": purpose,
+        "legal_basis": basis,
+        "reference": reference,
+        "detail": detail,
+    }
+    whole = canonical_bytes(seq=seq, prev_hash=prev, **fields)
+    head, middle = canonical_parts(**fields)
+    assert join_canonical(head, seq, middle, prev) == whole
+    assert b"\n" not in whole
+    assert b"\t" not in whole
+    body = json.loads(whole)
+    assert body[2] == seq
+    assert body[14] == prev
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(), text, codes), max_size=15), text)
+def test_the_fast_encoders_match_json_dumps(items: list[Any], string: str) -> None:
+    expected = json.dumps(items, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert encode_list(items) == expected == encode_json(items)
+    assert encode_list(tuple(items)) == expected
+    assert encode_string(string) == json.dumps(string, ensure_ascii=False)
+
+
+def test_the_offline_verifier_needs_no_django() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import apps.audit.offline; "
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'"
+    )
+    root = str(Path(__file__).resolve().parents[3])
+    subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": root})  # noqa: S603

@@ -1,0 +1,481 @@
+"""Audit log benchmark: appends per second and the time to verify a large log, each
+next to a baseline measured in the same run.
+
+1. **verify**: `manage.py audit verify`'s function (`apps.audit.services.verify`) over
+   a log of --verify-size entries (10 million by default), which it builds once with
+   SQL in the benchmark database and reuses on later runs (see `build_log`). The
+   baseline is a plain `SELECT` of the same rows through the same server-side cursor,
+   with nothing computed: the floor of reading them.
+2. **appends**: `apps.audit.services.record` in W processes x T threads, each append in
+   its own transaction (and, separately, B appends per transaction), about subjects of
+   their own, into the big log; the baseline is a plain INSERT of rows of the same sizes
+   into a copy of the log (same columns, indexes and rows; no trigger, no chain), with
+   the same writers and transactions. Then `sign_tree_head` sequences what was appended
+   (leaves/s).
+
+PostgreSQL only, and only a database whose name ends in `_bench`: it adds to the log,
+and `--rebuild` empties the audit tables.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/registry_audit_bench \\
+        .venv/bin/python bench/audit.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import multiprocessing as mp
+import os
+import secrets
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+if "REGISTRY_MASTER_KEY_FILE" not in os.environ:
+    os.environ.setdefault("REGISTRY_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
+
+import dj_database_url  # noqa: E402 - the environment above must be set first
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
+from report import log, table, yes_no  # noqa: E402
+
+APPEND_GOAL = 10_000.0  # appends/s on PostgreSQL
+VERIFY_GOAL = 60.0  # seconds for 10 million entries
+HEAD_EVERY = 1_000_000  # the built log has a signed head every million leaves
+
+
+def database_settings() -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL", "")
+    config = dj_database_url.parse(url) if url else {}
+    if config.get("ENGINE") != "django.db.backends.postgresql":
+        sys.exit("bench/audit.py measures PostgreSQL: set DATABASE_URL (SQLite is refused)")
+    if not str(config["NAME"]).endswith("_bench"):
+        sys.exit(f"Refusing {config['NAME']!r}: use a database whose name ends in _bench.")
+    return dict(config)
+
+
+def conninfo(config: dict[str, Any], dbname: str | None = None) -> str:
+    return psycopg.conninfo.make_conninfo(
+        dbname=dbname or config["NAME"],
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=str(config["PORT"]) if config.get("PORT") else None,
+    )
+
+
+def create_database_if_missing(config: dict[str, Any]) -> None:
+    with psycopg.connect(conninfo(config, "postgres"), autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if found.fetchone() is None:
+            log(f"creating database {config['NAME']}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
+
+
+# ------------------------------------------------------------------ building a big log
+
+_AT = "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+# Three kinds of entry, by seq: a read with a purpose, a change with a detail, a decision.
+_ACTION = "(ARRAY['read','update','decide'])[seq % 3 + 1]"
+_DETAIL = """(ARRAY['{}', '{"fields":["address_history"]}', '{"to":"registered"}'])[seq % 3 + 1]"""
+
+
+def _pass_sql(seq: int) -> str:
+    """Entries #seq of every chain in `gen`, with canonical bytes, hash and leaf hash
+    computed by PostgreSQL (`verify` recomputes them in Python: a cross-check)."""
+    canon = (
+        "'[\"v1\",' || to_json(chain)::text || ',' || seq || ',\"' || " + _AT + " || '\",' "
+        "|| actor_id || ',\"officer\",\"' || action || '\",' || to_json(subject::text)::text "
+        '|| \',"person",\' || to_json(subject::text)::text || \',"case-work","8 CFR 264.1",'
+        "\"REF-' || seq || '\",' || detail || ',' || to_json(prev)::text || ']'"
+    )
+    return f"""
+    CREATE TEMP TABLE step AS
+    SELECT chain, subject, seq, at, actor_id, action, detail, prev, canon,
+           encode(sha256(convert_to(canon, 'UTF8')), 'hex') AS hash,
+           sha256('\\x00'::bytea || convert_to(canon, 'UTF8')) AS leaf
+    FROM (
+        SELECT chain, subject, seq, at, actor_id, action, detail, prev, {canon} AS canon
+        FROM (
+            SELECT chain, subject, {seq} AS seq, prev,
+                   timestamptz '2026-01-01 00:00:00+00'
+                     + make_interval(secs => {seq} * 86400 + random() * 80000) AS at,
+                   1 + abs(hashtext(chain)) % 50 AS actor_id,
+                   {_ACTION.replace("seq", str(seq))} AS action,
+                   {_DETAIL.replace("seq", str(seq))} AS detail
+            FROM gen
+        ) raw
+    ) canonical"""
+
+
+def build_log(conn: psycopg.Connection[Any], size: int, per_chain: int) -> None:
+    """Fill the empty audit tables with `size` entries: size / per_chain chains of
+    `per_chain` entries, written pass by pass so that ids grow with seq in every chain,
+    then leaves in id order. The queue trigger is disabled while it runs (these entries
+    are sequenced here, in bulk)."""
+    chains = size // per_chain
+    log(f"building a log of {chains * per_chain:,} entries ({chains:,} chains)…")
+    started = time.perf_counter()
+    conn.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_queue")
+    conn.execute(
+        "CREATE TEMP TABLE gen AS SELECT 's:' || u::text AS chain, u AS subject, "
+        f"repeat('0', 64) AS prev FROM (SELECT gen_random_uuid() AS u "
+        f"FROM generate_series(1, {chains})) x"
+    )
+    conn.execute("CREATE TEMP TABLE leafgen (id bigint, leaf bytea)")
+    for seq in range(1, per_chain + 1):
+        conn.execute(_pass_sql(seq))
+        conn.execute("""
+            WITH ins AS (
+                INSERT INTO audit_auditentry (chain, seq, at, actor_id, actor_role, action,
+                    subject_id, object_type, object_id, purpose, legal_basis, reference,
+                    detail, prev_hash, hash)
+                SELECT chain, seq, at, actor_id, 'officer', action, subject, 'person',
+                    subject::text, 'case-work', '8 CFR 264.1', 'REF-' || seq,
+                    detail::jsonb, prev, hash
+                FROM step ORDER BY chain
+                RETURNING id, chain)
+            INSERT INTO leafgen SELECT ins.id, step.leaf FROM ins JOIN step USING (chain)""")
+        conn.execute("DROP TABLE gen")
+        conn.execute("CREATE TEMP TABLE gen AS SELECT chain, subject, hash AS prev, seq FROM step")
+        conn.execute("DROP TABLE step")
+        log(f"  pass {seq}/{per_chain}: {time.perf_counter() - started:.0f} s")
+    conn.execute(
+        "INSERT INTO audit_auditchainhead (chain, seq, head_hash, prev_hash) "
+        "SELECT chain, seq, prev, '' FROM gen"
+    )
+    conn.execute(
+        "INSERT INTO audit_auditleaf (leaf_index, entry_id, leaf_hash) "
+        "SELECT row_number() OVER (ORDER BY id) - 1, id, leaf FROM leafgen"
+    )
+    conn.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_queue")
+    conn.execute("ANALYZE")
+    log(f"  entries and leaves written: {time.perf_counter() - started:.0f} s")
+
+
+def sign_built_log(conn: psycopg.Connection[Any]) -> None:
+    """Fold the leaves once (storing interior nodes, as the sequencer does) and sign a
+    head every HEAD_EVERY leaves and at the end, with the vault's "audit-head" key."""
+    from django.db import transaction
+
+    from apps.audit import merkle, tree
+    from apps.audit.models import AuditNode, AuditTreeHead
+    from apps.vault import signing
+
+    nodes: list[AuditNode] = []
+    frontier = merkle.Frontier(
+        on_node=lambda lv, ix, h: nodes.append(AuditNode(level=lv, index=ix, hash=h)),
+        min_level=tree.NODE_LEVEL,
+    )
+    heads = []
+    with conn.transaction(), conn.cursor(name="leaves") as cursor:
+        cursor.itersize = 50_000
+        cursor.execute("SELECT leaf_hash FROM audit_auditleaf ORDER BY leaf_index")
+        for (leaf,) in cursor:
+            frontier.append(bytes(leaf))
+            if frontier.size % HEAD_EVERY == 0:
+                heads.append((frontier.size, frontier.root()))
+    if not heads or heads[-1][0] != frontier.size:
+        heads.append((frontier.size, frontier.root()))
+    with transaction.atomic():
+        AuditNode.objects.bulk_create(nodes, batch_size=5000)
+        for size, root in heads:
+            stamp = int(time.time() * 1000)
+            signature = signing.sign(
+                tree.SIGNING_PURPOSE, merkle.tree_head_message(stamp, size, root)
+            )
+            AuditTreeHead.objects.create(
+                tree_size=size,
+                root_hash=root,
+                timestamp_ms=stamp,
+                kid=signature.kid,
+                signature=signature.signature,
+            )
+    log(f"  {len(nodes):,} interior nodes stored, {len(heads)} heads signed")
+
+
+# -------------------------------------------------------------------------- verifying
+
+
+@dataclass
+class Timing:
+    wall: float  # seconds
+    python_cpu: float  # this process, every thread
+    server_cpu: float  # the PostgreSQL backend serving this connection
+
+
+def _backend_cpu(pid: int) -> float:
+    """CPU seconds of a local PostgreSQL backend, from /proc (0 when not readable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(work: Any) -> tuple[Timing, Any]:
+    from django.db import connection
+
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    server, cpu, started = _backend_cpu(pid), time.process_time(), time.perf_counter()
+    result = work()
+    return Timing(
+        time.perf_counter() - started, time.process_time() - cpu, _backend_cpu(pid) - server
+    ), result
+
+
+def run_verify() -> Any:
+    from apps.audit.services import verify
+
+    return verify(progress=lambda n: log(f"  verified {n:,}") if n % 2_000_000 < 20_000 else None)
+
+
+def plain_read() -> int:
+    """The same rows through the same server-side cursor, nothing computed."""
+    from django.db import connection, transaction
+
+    from apps.audit.hashing import HASH_FORMAT
+    from apps.audit.verify import _PG_ROWS
+
+    count = 0
+    with transaction.atomic():
+        cursor = connection.chunked_cursor()
+        cursor.execute(_PG_ROWS, [HASH_FORMAT])
+        while rows := cursor.fetchmany(20_000):
+            count += len(rows)
+        cursor.close()
+    return count
+
+
+# ---------------------------------------------------------------------------- appends
+
+_PLAIN = """INSERT INTO bench_plain_entry (chain, seq, at, actor_id, actor_role, action,
+    subject_id, object_type, object_id, purpose, legal_basis, reference, detail, prev_hash,
+    hash) VALUES (%s, %s, now(), %s, 'officer', 'read', %s, 'person', %s, 'case-work',
+    '8 CFR 264.1', %s, %s::jsonb, %s, %s)"""
+
+
+class Officer:
+    pk = 7
+    role = "officer"
+
+
+def _writer(kind: str, seconds: float, batch: int, start: Any, counts: list[int]) -> None:
+    from django.db import connection, transaction
+
+    from apps.audit import services as audit
+    from apps.audit.models import Action
+
+    subjects = [uuid.uuid4() for _ in range(500)]
+    counters = dict.fromkeys(subjects, 0)
+    actor = Officer()
+    done = 0
+    start.wait()
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        with transaction.atomic():
+            for _ in range(batch):
+                subject = subjects[done % len(subjects)]
+                if kind == "record":
+                    audit.record(
+                        actor=actor,
+                        action=Action.READ,
+                        subject_id=subject,
+                        object_type="person",
+                        object_id=str(subject),
+                        purpose="case-work",
+                        legal_basis="8 CFR 264.1",
+                        reference=f"REF-{done}",
+                        detail={"fields": ["identity"]},
+                    )
+                else:
+                    counters[subject] += 1
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            _PLAIN,
+                            [
+                                f"s:{subject}",
+                                counters[subject],
+                                actor.pk,
+                                subject,
+                                str(subject),
+                                f"REF-{done}",
+                                '{"fields": ["identity"]}',
+                                secrets.token_hex(32),
+                                secrets.token_hex(32),
+                            ],
+                        )
+                done += 1
+    connection.close()
+    counts.append(done)
+
+
+def _process(  # noqa: PLR0917 - a multiprocessing target takes positional arguments
+    kind: str, threads: int, seconds: float, batch: int, start: Any, out: Any
+) -> None:
+    setup_django()
+    counts: list[int] = []
+    workers = [
+        threading.Thread(target=_writer, args=(kind, seconds, batch, start, counts))
+        for _ in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    out.put((len(counts), sum(counts)))
+
+
+def time_appends(kind: str, processes: int, threads: int, seconds: float, batch: int) -> float:
+    """Appends per second of W processes x T threads, each writing for `seconds`."""
+    ctx = mp.get_context("fork")
+    start, out = ctx.Event(), ctx.Queue()
+    procs = [
+        ctx.Process(target=_process, args=(kind, threads, seconds, batch, start, out))
+        for _ in range(processes)
+    ]
+    for proc in procs:
+        proc.start()
+    time.sleep(3)  # let every process import Django before the clock starts
+    began = time.perf_counter()
+    start.set()
+    results = [out.get() for _ in procs]
+    elapsed = time.perf_counter() - began
+    for proc in procs:
+        proc.join()
+    if sum(finished for finished, _ in results) != processes * threads:
+        sys.exit(f"{kind}: a writer failed")
+    return sum(count for _, count in results) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--verify-size", type=int, default=10_000_000)
+    parser.add_argument("--per-chain", type=int, default=10, help="entries per chain")
+    parser.add_argument("--rebuild", action="store_true", help="empty the log and build anew")
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=15, help="per append phase")
+    parser.add_argument(
+        "--batches", default="1,10,100", help="appends per transaction, one phase each"
+    )
+    parser.add_argument("--skip-verify", action="store_true")
+    parser.add_argument("--skip-appends", action="store_true")
+    args = parser.parse_args()
+
+    config = database_settings()
+    create_database_if_missing(config)
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from apps.audit.models import AuditEntry
+    from apps.vault import signing
+
+    call_command("migrate", verbosity=0)
+    # The key of an earlier run is wrapped by that run's throw-away master key.
+    signing.rotate("audit-head")
+    with psycopg.connect(conninfo(config), autocommit=True) as conn:
+        if args.rebuild:
+            conn.execute(
+                "TRUNCATE audit_auditentry, audit_auditchainhead, audit_auditleaf, "
+                "audit_auditnode, audit_audittreehead, audit_auditpending RESTART IDENTITY"
+            )
+        if AuditEntry.objects.count() == 0:
+            build_log(conn, args.verify_size, args.per_chain)
+            sign_built_log(conn)
+        if args.rebuild:
+            conn.execute("DROP TABLE IF EXISTS bench_plain_entry")
+        found = conn.execute("SELECT to_regclass('bench_plain_entry')").fetchone()
+        if found is None or found[0] is None:
+            # The baseline table is a copy of the log: same columns, indexes and size, so
+            # that both insert into B-trees of the same depth. No trigger, no chain.
+            log("copying the log into the baseline table…")
+            conn.execute("CREATE TABLE bench_plain_entry (LIKE audit_auditentry INCLUDING ALL)")
+            conn.execute("INSERT INTO bench_plain_entry SELECT * FROM audit_auditentry")
+            conn.execute(
+                "SELECT setval(pg_get_serial_sequence('bench_plain_entry', 'id'), max(id)) "
+                "FROM bench_plain_entry"
+            )
+            conn.execute("ANALYZE bench_plain_entry")
+    connection.close()
+
+    rows: list[tuple[str, ...]] = []
+    if not args.skip_verify:
+        read, read_count = timed(plain_read)
+        log(f"plain read of {read_count:,} rows: {read}")
+        check, report = timed(run_verify)
+        log(f"verify: {check}")
+        if not report.ok:
+            sys.exit(f"verify failed: {report.problem}")
+        per_10m = check.wall * 10_000_000 / report.entries_checked
+        rows.append(
+            (
+                f"verify {report.entries_checked:,} entries, {report.heads_checked} heads: "
+                "wall s (CPU s: Python + PostgreSQL)",
+                f"{check.wall:.1f} ({check.python_cpu:.1f} + {check.server_cpu:.1f})",
+                f"{read.wall:.1f} ({read.python_cpu:.1f} + {read.server_cpu:.1f}) plain read",
+                f"{check.wall / read.wall:.2f}",
+                f"< {VERIFY_GOAL:.0f} for 10M (here {per_10m:.1f})",
+                yes_no(per_10m < VERIFY_GOAL),
+            )
+        )
+
+    writers = f"{args.processes}x{args.threads}"
+    batches = [] if args.skip_appends else [int(b) for b in args.batches.split(",")]
+    for batch in batches:
+        ours = time_appends("record", args.processes, args.threads, args.seconds, batch)
+        plain = time_appends("plain", args.processes, args.threads, args.seconds, batch)
+        rows.append(
+            (
+                f"appends/s, {writers} writers, {batch} per transaction",
+                f"{ours:,.0f}",
+                f"{plain:,.0f}",
+                f"{ours / plain:.2f}",
+                f">= {APPEND_GOAL:,.0f}",
+                yes_no(ours >= APPEND_GOAL),
+            )
+        )
+        log(rows[-1][0] + f": {ours:,.0f} vs {plain:,.0f}")
+
+    from apps.audit import tree
+
+    setup_django()
+    started = time.perf_counter()
+    before = tree.sequenced_size()
+    head = tree.sign_tree_head()
+    seconds = time.perf_counter() - started
+    added = head.tree_size - before
+    rows.append(
+        (
+            f"sequence + sign {added:,} new entries (leaves/s)",
+            f"{added / seconds:,.0f}",
+            "",
+            "",
+            "",
+            "",
+        )
+    )
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
