@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/registry
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
 APT_STAMP := $(VENV)/.apt-packages
 
-.PHONY: help install system-packages messages migrate demo run worker lint test test-sqlite test-postgres bench clean
+.PHONY: help install system-packages messages migrate demo run worker lint test test-sqlite test-postgres bench bench-fingers bench-enrolment bench-proofs bench-audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -67,6 +67,19 @@ test: lint test-sqlite test-postgres ## everything CI runs
 
 bench: install ## run the intake benchmark on PostgreSQL
 	DATABASE_URL=$(PG_URL)_bench $(PY) bench/intake.py
+
+bench-fingers: install ## fingerprint quality (FMR/FNMR/EER) and 100k de-duplication benchmarks
+	$(PY) bench/finger_quality.py
+	$(PY) bench/dedup_finger.py
+
+bench-enrolment: install ## one biometric enrolment: libraries alone vs capture + de-duplication service
+	$(PY) bench/enrolment.py
+
+bench-proofs: install ## proof verification vs bare Ed25519, issuance, QR generation
+	$(PY) bench/verify.py
+
+bench-audit: install ## audit log: verify 10M entries, appends/s vs plain INSERT (builds the log once)
+	DATABASE_URL=$(PG_URL)_audit_bench $(PY) bench/audit.py
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) var

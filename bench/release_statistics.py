@@ -14,7 +14,7 @@ registrations and releases in it and files --n synthetic ones (no personal data:
 rows hold no form).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/registry_stats_bench \\
-        .venv/bin/python bench/statistics.py --n 300000
+        .venv/bin/python bench/release_statistics.py --n 300000
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def prepare_database() -> None:
     url = os.environ.get("DATABASE_URL", "")
     config = dj_database_url.parse(url) if url else {}
     if config.get("ENGINE") != "django.db.backends.postgresql":
-        sys.exit("bench/statistics.py measures PostgreSQL: set DATABASE_URL")
+        sys.exit("bench/release_statistics.py measures PostgreSQL: set DATABASE_URL")
     if not str(config["NAME"]).endswith("_bench"):
         sys.exit(f"Refusing {config['NAME']!r}: use a database whose name ends in _bench.")
     info = psycopg.conninfo.make_conninfo(

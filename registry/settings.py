@@ -7,6 +7,7 @@ without a real SECRET_KEY and a master key, so a deployment cannot run on demo s
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "oauth2_provider",
     "apps.accounts",
     "apps.vault",
     "apps.audit",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "apps.rights",
     "apps.retention",
     "apps.transparency",
+    "apps.partners",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +169,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # Names longer than this are refused by the form; the request limit is a second line.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+# Uploads (photos, fingerprints, evidence, partner probes) are personal data: they stay in
+# memory and never touch a temporary file. A request larger than this loses its files
+# (the endpoint then says the file is missing) instead of being spooled to disk.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 20 * 1024 * 1024)
 
 TASKS = {
     "default": {
@@ -180,10 +188,27 @@ TASKS = {
 
 REGISTRY_PROGRAMS_DIR = Path(env_str("REGISTRY_PROGRAMS_DIR", str(BASE_DIR / "programs")))
 REGISTRY_DEFAULT_PROGRAM = env_str("REGISTRY_DEFAULT_PROGRAM", "us-2025")
+# Partner agencies get short-lived bearer tokens for their agreement's client
+# (OAuth 2.0 client credentials); client secrets are stored hashed.
+OAUTH2_PROVIDER = {
+    "SCOPES": {"partner": "Query the register under a data-sharing agreement"},
+    "DEFAULT_SCOPES": ["partner"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("PARTNER_TOKEN_SECONDS", 600),
+    "PKCE_REQUIRED": True,
+}
+
 # Biometric search indexes (face ANN, fingerprint candidates) persist here, one
 # directory per index; they hold templates only, never images.
 BIOMETRICS_INDEX_DIR = Path(env_str("REGISTRY_BIOMETRICS_INDEX_DIR", str(VAR_DIR / "biometrics")))
 REGISTRY_KEY_PROVIDER = env_str("REGISTRY_KEY_PROVIDER", "apps.vault.keyprovider.LocalKeyProvider")
+# Public statistics (apps.transparency, docs/statistics.md): differential privacy
+# budget (epsilon, decimal strings), small-cell suppression and rounding of released
+# counts, and how many records of one person a table counts at most.
+STATISTICS_RELEASE_EPSILON = env_str("STATISTICS_RELEASE_EPSILON", "1.0")
+STATISTICS_YEARLY_EPSILON = env_str("STATISTICS_YEARLY_EPSILON", "12.0")
+STATISTICS_SUPPRESSION_THRESHOLD = env_int("STATISTICS_SUPPRESSION_THRESHOLD", 10)
+STATISTICS_ROUNDING = env_int("STATISTICS_ROUNDING", 5)
+STATISTICS_CONTRIBUTION_BOUND = env_int("STATISTICS_CONTRIBUTION_BOUND", 1)
 
 LOGGING = {
     "version": 1,
@@ -194,6 +219,9 @@ LOGGING = {
 
 # Links in e-mails need the public address of the site.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The `iss` of proofs of registration (apps.proofs); empty means SITE_URL's host name.
+# At most 24 characters keep a proof's QR code at version 12 (docs/proofs.md).
+PROOF_ISSUER = env_str("REGISTRY_PROOF_ISSUER", "")
 EMAIL_VERIFICATION_MAX_AGE_SECONDS = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", 3 * 24 * 3600)
 # Inactive (unverified) accounts reach the login form's own check, which tells them to
 # verify their e-mail instead of claiming the password is wrong.
@@ -211,3 +239,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Registry")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# Every expungement is also journalled OUTSIDE the database (apps.retention), so that a
+# restored backup can be brought back into line (`manage.py retention replay-journal`)
+# before it serves anyone. Keep it on storage that is backed up apart from the database.
+# Tests write a journal of their own per process, never the development one.
+REGISTRY_EXPUNGEMENT_JOURNAL = Path(
+    env_str(
+        "REGISTRY_EXPUNGEMENT_JOURNAL",
+        str(
+            Path(tempfile.gettempdir()) / f"registry-test-expungements-{os.getpid()}.jsonl"
+            if TESTING
+            else VAR_DIR / "expungements.jsonl"
+        ),
+    )
+)

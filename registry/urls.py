@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
+from oauth2_provider import views as oauth2_views
 
 from registry.api import api
 
@@ -16,6 +17,10 @@ urlpatterns = [
     path("", include("apps.rights.urls")),
     path("", include("apps.retention.urls")),
     path("", include("apps.transparency.urls")),
+    path("", include("apps.partners.urls")),
+    # Partner clients get bearer tokens here (client credentials) and may revoke them.
+    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2_token"),
+    path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2_revoke"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -196,13 +196,66 @@ class Purpose(Strict):
     requires_reference: bool = False
 
 
+ExpungementGround = Literal[
+    "naturalisation", "citizenship-confirmed", "unlawful-storage", "court-order"
+]
+"""Grounds on which a person's record is expunged at once (apps.retention)."""
+
+
 class Retention(Strict):
+    """How long records are kept (apps.retention applies it daily; docs/programs.md).
+
+    Each period runs from the case's last change: a draft's last save, the decision of a
+    rejected or withdrawn case, the departure date of a departed person, the last
+    activity (case change or address report) of a registered person. A person is
+    expunged when every one of their cases is past its period. `expunge_on` lists the
+    grounds for expunging at once; "citizenship-confirmed" and "court-order" apply to
+    every program whether listed or not (a registry has no mandate over citizens, and a
+    court outranks a program file). A retention run that would expunge more than
+    `bulk_approval_above` persons waits for a privacy officer's approval."""
+
     draft_days: Annotated[int, Field(ge=1)]
     registered_years_after_last_activity: Annotated[int, Field(ge=1)]
     departed_years: Annotated[int, Field(ge=0)]
     rejected_years: Annotated[int, Field(ge=0)]
     withdrawn_days: Annotated[int, Field(ge=0)]
-    expunge_on: list[Literal["naturalisation", "unlawful-storage", "court-order"]]
+    expunge_on: list[ExpungementGround]
+    bulk_approval_above: Annotated[int, Field(ge=0)] = 50
+
+
+class Redress(Strict):
+    """Deadlines for the person's requests (issue 7, apps.rights): days from filing
+    by which an officer must decide a correction request or a complaint; an open one
+    past its deadline escalates to the privacy officer."""
+
+    correction_days: Annotated[int, Field(ge=1, le=365)] = 30
+    complaint_days: Annotated[int, Field(ge=1, le=365)] = 30
+
+
+class Biometrics(Strict):
+    """Biometric capture and de-duplication (issue 5, apps.biometrics). A candidate is
+    an enrolled person whose face is nearer than `face_match_distance` (euclidean,
+    dlib embeddings) or whose finger scores at least `finger_match_score` (Bozorth3);
+    candidates go to a human, never to an automatic refusal. Raw images are dropped
+    once templates are made unless `keep_photo` / `keep_fingerprint_images` say so."""
+
+    face_match_distance: Annotated[float, Field(gt=0, le=2)] = 0.6
+    finger_match_score: Annotated[int, Field(ge=1, le=1000)] = 40
+    nfiq2_minimum: Annotated[int, Field(ge=0, le=100)] = 20
+    keep_photo: bool = True
+    keep_fingerprint_images: bool = False
+    candidates: Annotated[int, Field(ge=1, le=100)] = 10
+
+
+class ProofPolicy(Strict):
+    """The proof of registration (issue 6, apps.proofs). `holder_binding` says how a
+    verifier ties a proof to the person holding it: "card_photo" (the QR carries the
+    printed card's number; the card carries the photo; the QR fits a version-12 QR at
+    level M) or "qr_thumbnail" (a small face thumbnail inside the QR, which then needs
+    a larger QR, about version 25). A proof is valid `validity_months` from issue."""
+
+    holder_binding: Literal["card_photo", "qr_thumbnail"] = "card_photo"
+    validity_months: Annotated[int, Field(ge=1, le=120)] = 60
 
 
 class Notice(Strict):
@@ -236,6 +289,9 @@ class Program(Strict):
     form: Form
     purposes: list[Purpose]
     retention: Retention
+    redress: Redress = Redress()
+    biometrics: Biometrics = Biometrics()
+    proof: ProofPolicy = ProofPolicy()
     notice: Notice
 
     @property

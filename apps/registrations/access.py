@@ -99,6 +99,26 @@ def _open_and_log(
 
 
 @transaction.atomic
+def read_card_name(actor: User, registration: Registration, purpose: StatedPurpose | None) -> str:
+    """The name printed on a proof of registration (given and family names only), for
+    the registrant themself (`purpose` None) or for a purpose the program allows;
+    logged as a read of "proof-name"."""
+    allowed = _allowed_purpose(registration.person, purpose) if purpose else None
+    form = _open(registration, FORM_LABEL, registration.form_sealed) or {}
+    _log_read(
+        actor,
+        registration,
+        "proof-name",
+        allowed.code if allowed else SELF_ACCESS,
+        allowed.legal_basis if allowed else "",
+        purpose.reference.strip()[:200] if purpose else "",
+    )
+    program = get_program(registration.program)
+    names = [program.form.field_with_meaning(m) for m in ("given_name", "family_name")]
+    return " ".join(str(form.get(f.name, "")).strip() for f in names if f).strip()
+
+
+@transaction.atomic
 def read_case_notes(
     actor: User, registration: Registration, purpose: StatedPurpose
 ) -> list[dict[str, Any]]:
@@ -192,8 +212,14 @@ def _purpose_label(entry: AuditEntry, programs: dict[uuid.UUID, str], language: 
 
 
 def access_log_for(user: User) -> QuerySet[AuditEntry]:
-    """Every audit entry about the user and the children they filed for."""
-    return audit.entries_about(persons_of(user).values_list("id", flat=True))
+    """Every audit entry about the user and the children they filed for, except those
+    a supervisor's law-enforcement hold keeps back while it lasts (apps.rights)."""
+    from apps.rights.services import hidden_entries_among  # rights builds on this app
+
+    person_ids = list(persons_of(user).values_list("id", flat=True))
+    entries = audit.entries_about(person_ids)
+    hidden = hidden_entries_among(person_ids)
+    return entries.exclude(pk__in=hidden) if hidden else entries
 
 
 # Apps that keep data derived from a person outside their encrypted fields (biometric

@@ -29,7 +29,11 @@ from apps.registrations.models import (
     Person,
     Registration,
 )
-from apps.registrations.reasons import DECISION_REASONS, Decision
+from apps.registrations.reasons import (
+    DECISION_REASONS,
+    REASON_BIOMETRICS_CAPTURED,
+    Decision,
+)
 from apps.registrations.services import InvalidTransition
 from apps.registrations.validation import clean_address
 from apps.vault import services as vault
@@ -45,6 +49,11 @@ MAX_NOTE = 4000
 # duplicate candidate, an open citizenship claim): each guard raises a DomainError that
 # says why, or returns. Registered in the app's AppConfig.ready().
 DECISION_GUARDS: list[Callable[[Registration, Decision], None]] = []
+# Apps that keep something that depends on a case's state or the person's address (the
+# proof of registration) subscribe here, in their AppConfig.ready(); the hooks run in
+# the transaction of the move or the report.
+TRANSITION_HOOKS: list[Callable[[User | SystemActor, Registration, str, str], None]] = []
+ADDRESS_CHANGED_HOOKS: list[Callable[[User, Person], None]] = []
 
 
 @transaction.atomic
@@ -79,6 +88,17 @@ def record_interview(
     if notes.strip():
         _add_note(actor, locked, notes, kind="interview")
     return locked
+
+
+@transaction.atomic
+def record_biometrics(actor: User, registration: Registration) -> Registration:
+    """The photo and fingerprints were taken (apps.biometrics): biometrics_scheduled →
+    biometrics_captured. A case already there (the interview was recorded first) stays
+    where it is; InvalidTransition from any other state."""
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.state == CaseState.BIOMETRICS_CAPTURED:
+        return locked
+    return _move(actor, locked, CaseState.BIOMETRICS_CAPTURED, REASON_BIOMETRICS_CAPTURED)
 
 
 @transaction.atomic
@@ -173,6 +193,8 @@ def report_address_change(
         purpose="self-reporting" if person.account_id == user.pk else "",
         detail={"late": change.late},
     )
+    for hook in ADDRESS_CHANGED_HOOKS:
+        hook(user, person)
     return change
 
 
@@ -232,10 +254,13 @@ def _move(
         object_id=locked.case_number or str(locked.id),
         detail={"from": locked.state, "to": to_state},
     )
+    from_state = locked.state
     locked.state = to_state
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.save(update_fields=["state", "updated_at", *changes])
+    for hook in TRANSITION_HOOKS:
+        hook(actor, locked, from_state, to_state)
     return locked
 
 

@@ -55,6 +55,16 @@ DECISION_REASONS: dict[str, DecisionReason] = {
         gettext_lazy("Follow your earlier case; its number is on your registrations page."),
         frozenset({Decision.REJECT}),
     ),
+    # Only after an officer found, and a supervisor confirmed, that the photo and
+    # fingerprints are those of someone already registered (apps.biometrics).
+    "duplicate-registration": DecisionReason(
+        gettext_lazy("An officer and a supervisor found you already registered in another case."),
+        gettext_lazy(
+            "Keep using your existing registration. If you think this is a mistake, file "
+            "a complaint from your account: a person will look at it again."
+        ),
+        frozenset({Decision.REJECT}),
+    ),
 }
 
 
@@ -62,6 +72,7 @@ DECISION_REASONS: dict[str, DecisionReason] = {
 REASON_FILED_BY_REGISTRANT = "system:filed-by-registrant"
 REASON_FILED_BY_GUARDIAN = "system:filed-by-guardian"
 REASON_REREGISTRATION_AT_AGE = "system:reregistration-at-age"
+REASON_BIOMETRICS_CAPTURED = "system:biometrics-captured"
 SYSTEM_REASONS = {
     "system:appointment-booked": gettext_lazy("Biometrics appointment booked"),
     "system:appointment-cancelled": gettext_lazy("Appointment cancelled; a new one can be booked"),
@@ -71,6 +82,7 @@ SYSTEM_REASONS = {
         "Opened at the child's birthday: they now register in their own name, in person, "
         "with fingerprints"
     ),
+    REASON_BIOMETRICS_CAPTURED: gettext_lazy("Photo and fingerprints taken"),
     REASON_FILED_BY_REGISTRANT: gettext_lazy("Filed by the registrant"),
     REASON_FILED_BY_GUARDIAN: gettext_lazy("Filed by a parent or guardian"),
 }

@@ -104,7 +104,12 @@ def test_us_2025_retention_and_notice() -> None:
     retention = program.retention
     assert (retention.draft_days, retention.departed_years) == (90, 10)
     assert (retention.rejected_years, retention.withdrawn_days) == (3, 90)
-    assert set(retention.expunge_on) == {"naturalisation", "unlawful-storage", "court-order"}
+    assert set(retention.expunge_on) == {
+        "naturalisation",
+        "citizenship-confirmed",
+        "unlawful-storage",
+        "court-order",
+    }
     notice = program.notice
     assert (notice.version, str(notice.published)) == ("2025-04-11", "2025-03-12")
     for words in ("30 days", "free", "logs who did it", "correct", "complaint", "10 days"):

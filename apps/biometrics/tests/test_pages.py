@@ -1,0 +1,104 @@
+"""The same story through the console pages: Olu captures at the station (multipart),
+finds the capture station from the case page, opens a pair for a purpose before any
+photo is shown, and decides; Sam reviews."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.accounts.models import User
+from apps.audit.models import Action, AuditEntry
+from apps.biometrics import services
+from apps.biometrics.models import Candidate, Enrolment
+from apps.biometrics.tests.conftest import (
+    AMAL_FINGERS,
+    Committed,
+    at_appointment,
+    capture_of,
+    face,
+    finger,
+)
+from conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_capture_station_page(amal: User, olu: User, committed: Committed) -> None:
+    case = at_appointment(amal, olu)
+    client = client_for(olu)
+    case_page = client.get(f"/console/cases/{case.case_number}/").content.decode()
+    assert f"/biometrics/cases/{case.case_number}/capture/" in case_page
+    form = client.get(f"/biometrics/cases/{case.case_number}/capture/").content.decode()
+    assert 'enctype="multipart/form-data"' in form
+    assert 'name="finger_10"' in form
+
+    blurred = client.post(
+        f"/biometrics/cases/{case.case_number}/capture/",
+        {
+            "photo": SimpleUploadedFile("p.png", face("astronaut", "blurred_3")),
+            "exception_1": "missing",
+        },
+    )
+    assert blurred.status_code == 422
+    assert "blurred" in blurred.content.decode()
+    with committed():
+        done = client.post(
+            f"/biometrics/cases/{case.case_number}/capture/",
+            {
+                "photo": SimpleUploadedFile("p.png", face("astronaut")),
+                "finger_2": SimpleUploadedFile("f.png", finger(101)),
+                "exception_3": "injured",
+            },
+        )
+    assert done.status_code == 302
+    assert done["Location"] == f"/console/cases/{case.case_number}/"
+    assert Enrolment.objects.get().state == Enrolment.State.SEARCHED
+
+
+def test_adjudication_pages(
+    amal: User, amira: User, olu: User, sam: User, committed: Committed
+) -> None:
+    with committed():
+        services.capture(olu, at_appointment(amal, olu), capture_of("astronaut", AMAL_FINGERS))
+    with committed():
+        services.capture(
+            olu,
+            at_appointment(amira, olu),
+            capture_of("astronaut", AMAL_FINGERS, impression=2, variation="mirrored"),
+        )
+    pair = Candidate.objects.get()
+    officer = client_for(olu)
+    queue = officer.get("/biometrics/candidates/").content.decode()
+    assert f'data-candidate="{pair.pk}"' in queue
+    before = officer.get(f"/biometrics/candidates/{pair.pk}/").content.decode()
+    assert "data:image" not in before  # nothing personal before a purpose
+    assert "Right index" in before  # which fingers matched, and their scores
+    refused = officer.post(f"/biometrics/candidates/{pair.pk}/", {"purpose": "curiosity"})
+    assert refused.status_code == 400
+    opened = officer.post(f"/biometrics/candidates/{pair.pk}/", {"purpose": "duplicate-resolution"})
+    assert opened.status_code == 200
+    assert opened.content.decode().count("data:image/jpeg") == 2
+    reads = AuditEntry.objects.filter(action=Action.READ, object_type="biometric_match")
+    assert {e.subject_id for e in reads} == {pair.probe.person_id, pair.match.person_id}
+    assert {e.purpose for e in reads} == {"duplicate-resolution"}
+
+    wrong = officer.post(
+        f"/biometrics/candidates/{pair.pk}/decision/",
+        {"same_person": "yes", "reason": "prints-differ"},
+    )
+    assert wrong.status_code == 422
+    decided = officer.post(
+        f"/biometrics/candidates/{pair.pk}/decision/",
+        {"same_person": "yes", "reason": "face-and-prints-agree"},
+    )
+    assert decided.status_code == 302
+    supervisor = client_for(sam)
+    supervisor.post(f"/biometrics/candidates/{pair.pk}/", {"purpose": "duplicate-resolution"})
+    assert 'id="review"' in supervisor.get(f"/biometrics/candidates/{pair.pk}/").content.decode()
+    with committed():
+        reviewed = supervisor.post(
+            f"/biometrics/candidates/{pair.pk}/review/", {"reason": "confirmed"}
+        )
+    assert reviewed.status_code == 302
+    pair.refresh_from_db()
+    assert pair.state == Candidate.State.SAME_CONFIRMED
+    assert 'data-index="face"' in supervisor.get("/biometrics/index/").content.decode()

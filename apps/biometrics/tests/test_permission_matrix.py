@@ -1,0 +1,140 @@
+"""Every biometrics page and endpoint, for every role: roles with the permission get
+past authorization (the bodies sent are cheap: an empty capture is a 422, not a 403),
+every other role is refused (403), and so is the anonymous visitor. A new route must be
+listed here; `test_every_route_is_listed` fails when one is not."""
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from apps.accounts.permissions import Permission, Role, roles_with
+from apps.biometrics import urls
+from apps.biometrics.access import PORTRAIT_LABEL, seal_bytes
+from apps.biometrics.api import router
+from apps.biometrics.models import Candidate, Enrolment
+from apps.biometrics.tests.conftest import at_appointment
+from conftest import client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+CAPTURE = Permission.BIOMETRICS_CAPTURE
+VERIFY = Permission.BIOMETRICS_VERIFY
+ADJUDICATE = Permission.BIOMETRICS_ADJUDICATE
+REVIEW = Permission.BIOMETRICS_REVIEW
+INDEX = Permission.BIOMETRICS_INDEX_MANAGE
+OPEN = {"purpose": "duplicate-resolution"}
+
+# (name, method, path template, permission, body). {case}: a case at its appointment;
+# {pair}: a candidate pair of two enrolled people.
+ROUTES: list[tuple[str, str, str, Permission, Any]] = [
+    ("capture page", "get", "/biometrics/cases/{case}/capture/", CAPTURE, None),
+    ("capture on page", "post", "/biometrics/cases/{case}/capture/", CAPTURE, {}),
+    ("verify page", "get", "/biometrics/cases/{case}/verify/", VERIFY, None),
+    ("verify on page", "post", "/biometrics/cases/{case}/verify/", VERIFY, {}),
+    ("queue page", "get", "/biometrics/candidates/", ADJUDICATE, None),
+    ("pair page", "get", "/biometrics/candidates/{pair}/", ADJUDICATE, None),
+    ("open pair on page", "post", "/biometrics/candidates/{pair}/", ADJUDICATE, OPEN),
+    ("decide on page", "post", "/biometrics/candidates/{pair}/decision/", ADJUDICATE, {}),
+    ("review on page", "post", "/biometrics/candidates/{pair}/review/", REVIEW, {}),
+    ("index page", "get", "/biometrics/index/", INDEX, None),
+    ("capture api", "post", "/api/v1/biometrics/cases/{case}/capture", CAPTURE, {}),
+    ("verify api", "post", "/api/v1/biometrics/cases/{case}/verify", VERIFY, {}),
+    ("queue api", "get", "/api/v1/biometrics/candidates", ADJUDICATE, None),
+    ("open pair api", "post-json", "/api/v1/biometrics/candidates/{pair}/open", ADJUDICATE, OPEN),
+    (
+        "decide api",
+        "post-json",
+        "/api/v1/biometrics/candidates/{pair}/decision",
+        ADJUDICATE,
+        {"same_person": False, "reason": "no-such-reason"},
+    ),
+    (
+        "review api",
+        "post-json",
+        "/api/v1/biometrics/candidates/{pair}/review",
+        REVIEW,
+        {"confirm": True, "reason": "no-such-reason"},
+    ),
+    ("index api", "get", "/api/v1/biometrics/index", INDEX, None),
+]
+
+
+def _enrolment(officer: Any) -> Enrolment:
+    owner = make_user(Role.REGISTRANT, f"owner-{uuid.uuid4().hex[:6]}")
+    case = at_appointment(owner, officer)
+    return Enrolment.objects.create(
+        registration=case,
+        person=case.person,
+        program=case.program,
+        state=Enrolment.State.SEARCHED,
+        portrait_sealed=seal_bytes(case.person_id, PORTRAIT_LABEL, b"\xff\xd8 portrait"),
+    )
+
+
+def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
+    user = make_user(role, f"{role.value}-{uuid.uuid4().hex[:6]}")
+    officer = make_user(Role.OFFICER, f"officer-{uuid.uuid4().hex[:6]}")
+    owner = make_user(Role.REGISTRANT, f"owner-{uuid.uuid4().hex[:6]}")
+    pair = Candidate.objects.create(
+        probe=_enrolment(officer), match=_enrolment(officer), face_distance=0.3
+    )
+    ids = {"case": str(at_appointment(owner, officer).case_number), "pair": str(pair.pk)}
+    return client_for(user), ids
+
+
+def fill(template: Any, ids: dict[str, str]) -> Any:
+    if isinstance(template, str):
+        return template.format(**ids)
+    return template
+
+
+def call(client: Client, method: str, path: str, body: Any) -> Any:
+    if method == "get":
+        return client.get(path)
+    if method == "post":
+        return client.post(path, body or {})
+    return client.post(path, json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r[0])
+def test_route_for_role(route: tuple[str, str, str, Permission, Any], role: Role) -> None:
+    name, method, template, permission, body = route
+    client, ids = fixtures_for(role)
+    response = call(client, method, fill(template, ids), body)
+    if role in roles_with(permission):
+        assert response.status_code not in (302, 401, 403, 404), (
+            f"{name}: {role} should be allowed, got {response.status_code}"
+        )
+    else:
+        assert response.status_code == 403, f"{name}: {role} was not refused"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r[0])
+def test_anonymous_visitors_are_refused(route: tuple[str, str, str, Permission, Any]) -> None:
+    name, method, template, _permission, body = route
+    _, ids = fixtures_for(Role.REGISTRANT)
+    response = call(Client(), method, fill(template, ids), body)
+    assert response.status_code in (401, 403, 302), f"{name}: anonymous got {response.status_code}"
+
+
+def test_every_route_is_listed() -> None:
+    listed = {t.split("?")[0] for _, _, t, _, _ in ROUTES}
+    pages = {
+        "/" + str(p.pattern).replace("<str:case_number>", "{case}").replace("<int:pk>", "{pair}")
+        for p in urls.urlpatterns
+    }
+    assert pages <= listed, f"not in ROUTES: {sorted(pages - listed)}"
+    listed_api = {
+        (m.removesuffix("-json").upper(), t.removeprefix("/api/v1"))
+        for _, m, t, _, _ in ROUTES
+        if t.startswith("/api/")
+    }
+    for path, view in router.path_operations.items():
+        shape = path.replace("{case_number}", "{case}").replace("{pk}", "{pair}")
+        for operation in view.operations:
+            for http_method in operation.methods:
+                assert (http_method, shape) in listed_api, f"not in ROUTES: {http_method} {path}"
