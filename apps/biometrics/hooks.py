@@ -4,6 +4,7 @@ erasure hook, so that an erased person's templates leave every index. Kept free 
 image libraries, so that loading Django does not load them."""
 
 import uuid
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.biometrics.models import Candidate, Enrolment, Finger
-from apps.registrations.models import Registration
+from apps.registrations.models import Person, Registration
 from apps.registrations.reasons import Decision
 from registry.errors import Conflict
 
@@ -81,3 +82,45 @@ def _remove_from_indexes(enrolment_ids: list[int], finger_ids: list[int]) -> Non
     from apps.biometrics import indexes
 
     indexes.remove(enrolment_ids, finger_ids)
+
+
+def subject_access_section(user: Any, person: Person) -> list[dict[str, Any]]:
+    """What a subject-access export says about the person's biometrics: when and for
+    which case they were captured, which fingers (or why not), quality, and what became
+    of any duplicate check. Never templates or images: those are the person's own
+    biometrics in a form only a matcher reads, and the kept photo is on their card."""
+    enrolments = (
+        Enrolment.objects.filter(person=person)
+        .select_related("registration")
+        .prefetch_related("fingers", "candidates", "matched_by")
+        .order_by("captured_at")
+    )
+    return [
+        {
+            "case_number": e.registration.case_number,
+            "captured_at": e.captured_at.isoformat(),
+            "state": e.state,
+            "removed_at": e.removed_at.isoformat() if e.removed_at else None,
+            "photo_kept": e.portrait_sealed is not None,
+            "face_quality": e.face_quality,
+            "fingers": [
+                {
+                    "position": f.position,
+                    "exception": f.exception or None,
+                    "nfiq2": f.nfiq2,
+                    "minutiae": f.minutiae,
+                }
+                for f in e.fingers.all()
+            ],
+            "duplicate_checks": [
+                {
+                    "state": c.state,
+                    "decided_at": c.decided_at.isoformat() if c.decided_at else None,
+                    "reason": c.decision_reason or None,
+                    "reviewed_at": c.reviewed_at.isoformat() if c.reviewed_at else None,
+                }
+                for c in [*e.candidates.all(), *e.matched_by.all()]
+            ],
+        }
+        for e in enrolments
+    ]

@@ -5,6 +5,7 @@ revokes the current proof (a new one is issued at the next request), and an eras
 person's proofs are revoked and deleted."""
 
 import uuid
+from typing import Any
 
 from apps.audit.services import SYSTEM, ActorLike
 from apps.proofs import services
@@ -30,3 +31,22 @@ def on_address_change(actor: ActorLike, person: Person) -> None:
 def on_erasure(person_id: uuid.UUID) -> None:
     services.revoke_all(SYSTEM, person_id=person_id, reason="erased")
     Proof.objects.filter(person_id=person_id).delete()
+
+
+def subject_access_section(user: Any, person: Person) -> list[dict[str, Any]]:
+    """The proofs issued to the person, current and revoked (no QR text: it is theirs
+    to download from their case page)."""
+    return [
+        {
+            "case_number": proof.registration.case_number,
+            "card_number": proof.card_number,
+            "issued_at": proof.issued_at.isoformat(),
+            "expires_at": proof.expires_at.isoformat(),
+            "revoked_at": proof.revoked_at.isoformat() if proof.revoked_at else None,
+            "revoked_reason": proof.revoked_reason or None,
+            "signing_key": proof.kid,
+        }
+        for proof in Proof.objects.filter(person=person)
+        .select_related("registration")
+        .order_by("issued_at")
+    ]
