@@ -68,6 +68,7 @@ def load_cases(config: dict[str, Any], n: int) -> None:
         if console_bench.synthetic_count(conn) == n:
             log(f"cases: reusing the {n} synthetic cases")
             return
+        conn.commit()  # end the count's transaction: the TRUNCATE below must not wait on it
         filer, officers = console_bench.erase_and_create_users(2)
         conn.execute(f"TRUNCATE {', '.join(console_bench.TABLES)} RESTART IDENTITY CASCADE")
         conn.commit()

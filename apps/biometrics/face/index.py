@@ -104,6 +104,8 @@ def rebuild_face_index_from_batches(
         for start in range(0, len(ids), CHUNK):
             part = slice(start, start + CHUNK)
             if index.kind == "exact":
+                if any(face_id in index for face_id in ids[part]):
+                    raise FaceIndexError("The same face id was given twice.")
                 index.add(ids[part], vectors[part])  # may become IVF past IVF_FROM
             else:
                 index.bulk_load(ids[part], vectors[part])

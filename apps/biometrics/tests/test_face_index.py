@@ -197,6 +197,11 @@ def test_a_rebuild_refuses_an_id_given_twice(tmp_path: Path) -> None:
     twice = [*zip(ids, enrolled, strict=True), (int(ids[0]), enrolled[1])]
     with pytest.raises(FaceIndexError):
         rebuild_face_index(tmp_path / "faces", twice, 21, None)
+    # Also when the two are in different batches.
+    batches = [(ids, enrolled), (ids[:1], enrolled[1:2])]
+    with pytest.raises(FaceIndexError):
+        face_index.rebuild_face_index_from_batches(tmp_path / "faces", batches, 21)
+    assert not (tmp_path / "faces").exists()  # nothing swapped in
 
 
 def test_a_sharded_index_behaves_like_one_index(tmp_path: Path) -> None:
@@ -227,3 +232,43 @@ def test_shards_can_be_any_face_searcher(tmp_path: Path) -> None:
     assert all(len(s) for s in shards)
     with pytest.raises(FaceIndexError):
         ShardedFaceIndex([])
+
+
+def test_a_rebuild_of_millions_assigns_lists_in_two_levels(
+    tmp_path: Path,
+    large: tuple[np.ndarray, np.ndarray, np.ndarray],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Galleries of millions (2048 lists and more) find each face's list through a small
+    # IVF over the centroids; make this gallery take that path too.
+    monkeypatch.setattr(store, "TWO_LEVEL_FROM", 64)
+    ids, enrolled, probes = large
+    batches = [(ids[:12_000], enrolled[:12_000]), (ids[12_000:], enrolled[12_000:])]
+    rebuilt = face_index.rebuild_face_index_from_batches(tmp_path / "faces", batches, len(ids))
+    assert rebuilt._assigner is not None
+    found = [rebuilt.search(probes[i], 1)[0][0] for i in range(0, len(ids), 100)]
+    assert np.mean(np.array(found) == ids[::100]) >= 0.95
+    assert rebuilt.remove(ids[:3]) == 3
+    rebuilt.save()
+    reopened = open_face_index(tmp_path / "faces")
+    assert len(reopened) == len(ids) - 3
+    assert np.array_equal(reopened.ids(), np.sort(ids[3:]))
+
+
+def test_a_rebuild_stopped_between_its_renames_is_recovered(tmp_path: Path) -> None:
+    ids, enrolled, _ = people(30)
+    index = open_face_index(tmp_path / "faces")
+    index.add(ids, enrolled)
+    index.save()
+    (tmp_path / "faces").rename(tmp_path / "faces.old")  # the old one moved aside, then a crash
+    recovered = open_face_index(tmp_path / "faces")
+    assert len(recovered) == 30
+    assert (tmp_path / "faces").exists()
+
+
+def test_nprobe_keeps_the_scan_within_budget() -> None:
+    assert store.nprobe_for(4096, 1_000_000) == 128
+    assert store.nprobe_for(4096, 10_000_000) == 32
+    assert store.nprobe_for(64, 20_000) == 8
+    assert store.nlist_for(1_000_000) == 4096
+    assert store.nlist_for(20_000) == 512
