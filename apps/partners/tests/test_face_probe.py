@@ -82,7 +82,7 @@ def test_a_face_probe_finds_the_registered_person(
     assert "photo" not in str(entry.detail)
 
 
-def test_a_probe_that_does_not_match_leaves_nothing(
+def test_a_probe_that_does_not_match_leaves_nothing(  # noqa: PLR0917 - pytest fixtures
     make_partner: Callable,
     amal_enrolled: Registration,
     index_dir: Path,
