@@ -14,6 +14,9 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.permissions import STAFF_ROLES, Role
 
+# The browser fixtures (server, browser_page) are defined once, for every app's tests.
+pytest_plugins = ["tests.browser.plumbing"]
+
 PEOPLE = {
     Role.REGISTRANT: "amal",
     Role.GUARDIAN: "gabriela",

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, shot
+from tests.browser.plumbing import Server, shot
 
 pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "demo-registry-2025"

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, shot
+from tests.browser.plumbing import Server, shot
 
 pytestmark = pytest.mark.browser
 

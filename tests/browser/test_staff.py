@@ -8,7 +8,7 @@ import pytest
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, shot
+from tests.browser.plumbing import Server, shot
 
 pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "demo-registry-2025"

@@ -4,7 +4,7 @@ reads "valid", in English and then in Spanish. Runs the real server (tests/brows
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, browser_page, server, shot  # noqa: F401
+from tests.browser.plumbing import Server, shot
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,8 @@ REGISTER = (
 
 
 def test_a_verifier_pastes_a_qr_text_and_reads_valid_in_english_and_spanish(
-    server: Server,  # noqa: F811
-    browser_page: Page,  # noqa: F811
+    server: Server,
+    browser_page: Page,
 ) -> None:
     page = browser_page
     case_number = server.manage("shell", "-v", "0", "-c", REGISTER).strip().splitlines()[-1]

@@ -6,10 +6,9 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, browser_page, server, shot
+from tests.browser.plumbing import Server, shot
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser_page", "server"]  # fixtures shared with tests/browser
 
 MAKE_MONTHS = (
     "from apps.transparency.tests.conftest import make_offices, registrations\n"

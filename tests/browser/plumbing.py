@@ -1,6 +1,9 @@
-"""Browser-test plumbing: a real server process on its own database (a fresh SQLite
-file, or a fresh PostgreSQL database in the PostgreSQL pass), Debian's chromium through
-Playwright, and screenshots kept under test-artifacts/."""
+"""Browser-test plumbing, loaded once for the whole suite (root conftest.py lists it in
+`pytest_plugins`, so every app shares one server and one browser: a module importing
+the fixtures would make a second Playwright instance, which refuses to start). A real
+server process on its own database (a fresh SQLite file, or a fresh PostgreSQL database
+in the PostgreSQL pass), Debian's chromium through Playwright, and screenshots kept
+under test-artifacts/."""
 
 import os
 import re
