@@ -13,7 +13,10 @@ REGISTER = (
     "from apps.registrations import services, casework\n"
     "from apps.registrations.reasons import Decision\n"
     "from conftest import VALID_FORM\n"
-    "amal = User.objects.get(email='amal@example.org')\n"
+    # A registrant of this test's own: the demo accounts belong to the other stories
+    # that share this server.
+    "amal = User.objects.create_user(username='vera@example.org', email='vera@example.org',"
+    " role='registrant')\n"
     "olu = User.objects.get(email='olu.officer@example.org')\n"
     "case, _ = services.file_registration(amal, program_slug='us-2025', for_child=False,"
     " data=VALID_FORM, language='en', idempotency_key=None)\n"
