@@ -94,6 +94,9 @@ class DraftOut(CaseOut):
 
 
 class AccessEntryOut(Schema):
+    # The entry's id: ask GET /api/v1/audit/entries/{id}/inclusion for the proof that
+    # this entry is in the signed log.
+    id: int
     at: dt.datetime
     actor_role: str
     actor_id: int | None

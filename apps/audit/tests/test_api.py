@@ -133,3 +133,16 @@ def test_an_entry_under_a_hold_is_not_proven_to_its_subject(amal: User, ali: Use
     assert client.get(f"/api/v1/audit/entries/{held}/inclusion").status_code == 404
     assert client.get(f"/api/v1/audit/entries/{shown}/inclusion").status_code == 200
     assert client_for(ali).get(f"/api/v1/audit/entries/{held}/inclusion").status_code == 200
+
+
+def test_amal_finds_the_entry_id_in_her_access_log_and_proves_it(amal: User) -> None:
+    person = Person.objects.create(account=amal, program="us-2025")
+    _read_about(person, 2)
+    tree.sign_tree_head()
+    amal_client = client_for(amal)
+    log = amal_client.get("/api/v1/me/access-log").json()
+    assert log
+    entry_id = log[0]["id"]
+    proof = amal_client.get(f"/api/v1/audit/entries/{entry_id}/inclusion")
+    assert proof.status_code == 200, proof.content
+    assert json.loads(proof.json()["entry"])[7] == str(person.id)
