@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -133,9 +133,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def browser_page() -> Iterator[Page]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: run `make system-packages` (make test does)")
+    # The server is a single runserver process on a 2-core machine that the parallel test
+    # workers keep busy, and a first page may load the face and index libraries: wait
+    # longer than Playwright's 5 s before calling a page broken.
+    expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser.new_page()
+        page = browser.new_page()
+        page.set_default_timeout(30_000)
+        yield page
         browser.close()
 
 
