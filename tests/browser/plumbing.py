@@ -148,3 +148,24 @@ def browser_page() -> Iterator[Page]:
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # published in demo_data
+_LAST_WINDOW: dict[str, int] = {}
+
+
+def fresh_totp_code(email: str) -> str:
+    """A demo authenticator code for `email` that this server has not seen yet: django-otp
+    refuses a code of a 30-second window already used (replay protection), and the
+    browser stories share one server, so a second sign-in of the same person in the same
+    window waits for the next one."""
+    import base64
+
+    from django_otp.oath import totp
+
+    window = int(time.time()) // 30
+    if _LAST_WINDOW.get(email) == window:
+        time.sleep(30 - time.time() % 30 + 0.5)
+        window = int(time.time()) // 30
+    _LAST_WINDOW[email] = window
+    return f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}"

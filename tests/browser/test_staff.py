@@ -1,22 +1,15 @@
 """Olu, an officer, signs in with his authenticator, opens a case for a stated purpose,
 records the appointment and registers the person; Sam, a supervisor, sees the backlog."""
 
-import base64
 import re
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
-from tests.browser.plumbing import Server, shot
+from tests.browser.plumbing import Server, fresh_totp_code, shot
 
 pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "demo-registry-2025"
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # published in demo_data
-
-
-def current_code() -> str:
-    return f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}"
 
 
 def staff_sign_in(page: Page, server: Server, email: str) -> None:
@@ -26,7 +19,7 @@ def staff_sign_in(page: Page, server: Server, email: str) -> None:
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.locator("main button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/console/second-factor/\?next="))
-    page.fill("input[name=code]", current_code())
+    page.fill("input[name=code]", fresh_totp_code(email))
     page.locator("main button[type=submit]").click()
     expect(page).to_have_url(f"{server.url}/console/")
 
