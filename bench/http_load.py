@@ -36,13 +36,18 @@ class HttpResult:
     stopped: int = 0
 
     def percentile(self, p: int) -> float:
-        if len(self.latencies_ms) < 2:
-            return self.latencies_ms[0] if self.latencies_ms else float("nan")
-        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[p - 1]
+        return percentile(self.latencies_ms, p)
 
     @property
     def rate(self) -> float:
         return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
+
+def percentile(values: list[float], p: int) -> float:
+    """The p-th percentile (inclusive method), shared by the HTTP benchmarks."""
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 def free_port() -> int:

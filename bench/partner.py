@@ -27,7 +27,6 @@ import json
 import os
 import random
 import secrets
-import statistics
 import sys
 import tempfile
 import threading
@@ -49,18 +48,10 @@ os.environ.setdefault("REGISTRY_BIOMETRICS_INDEX_DIR", str(ROOT / "var" / "bench
 
 import console as console_bench  # noqa: E402 - bench/console.py: the 1M-case loader
 import psycopg  # noqa: E402
-from http_load import free_port, start_server, stop_server  # noqa: E402
+from http_load import free_port, percentile, start_server, stop_server  # noqa: E402
 from report import log, show_progress  # noqa: E402
 
 FACE_ID_BASE = 1_000_000_000  # synthetic gallery ids, far from real enrolment ids
-
-
-def percentile(values: list[float], p: int) -> float:
-    return (
-        statistics.quantiles(values, n=100, method="inclusive")[p - 1]
-        if len(values) > 1
-        else values[0]
-    )
 
 
 def load_cases(config: dict[str, Any], n: int) -> None:
