@@ -17,10 +17,27 @@ from apps.registrations.reasons import Decision
 from registry.errors import Conflict
 
 
-def registration_guard(registration: Registration, decision: Decision) -> None:
+DUPLICATE_REASON = "duplicate-registration"
+
+
+def registration_guard(registration: Registration, decision: Decision, reason_code: str) -> None:
     """casework DECISION_GUARD: a case is registered only after its duplicate search
     ran and every candidate it is part of was resolved by people; a case found to be a
-    duplicate is rejected, never registered. Other decisions pass."""
+    duplicate is rejected, never registered; and only such a case is rejected as a
+    duplicate (the reason says an officer and a supervisor found it). Other decisions
+    pass."""
+    if decision is Decision.REJECT and reason_code == DUPLICATE_REASON:
+        if not Candidate.objects.filter(
+            probe__registration=registration, state=Candidate.State.SAME_CONFIRMED
+        ).exists():
+            raise Conflict(
+                _(
+                    "Only a case whose photo or fingerprints an officer and a supervisor "
+                    "found to be those of someone already registered can be rejected as a "
+                    "duplicate registration."
+                )
+            )
+        return
     if decision is not Decision.REGISTER:
         return
     if Enrolment.objects.filter(

@@ -48,7 +48,7 @@ MAX_NOTE = 4000
 # Other apps may forbid a decision for reasons of their own (an unresolved biometric
 # duplicate candidate, an open citizenship claim): each guard raises a DomainError that
 # says why, or returns. Registered in the app's AppConfig.ready().
-DECISION_GUARDS: list[Callable[[Registration, Decision], None]] = []
+DECISION_GUARDS: list[Callable[[Registration, Decision, str], None]] = []
 # Apps that keep something that depends on a case's state or the person's address (the
 # proof of registration) subscribe here, in their AppConfig.ready(); the hooks run in
 # the transaction of the move or the report.
@@ -118,7 +118,7 @@ def decide(
         Decision.REQUEST_EVIDENCE: CaseState.EVIDENCE_REQUESTED,
     }[decision]
     for guard in DECISION_GUARDS:
-        guard(registration, decision)
+        guard(registration, decision, reason_code)
     if decision is not Decision.REGISTER:
         reason = DECISION_REASONS.get(reason_code)
         if reason is None or decision not in reason.decisions:

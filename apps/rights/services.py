@@ -236,7 +236,9 @@ def persons_with_open_claims(person_ids: list[uuid.UUID]) -> set[uuid.UUID]:
     )
 
 
-def refuse_adverse_decision_during_claim(registration: Registration, decision: Decision) -> None:
+def refuse_adverse_decision_during_claim(
+    registration: Registration, decision: Decision, reason_code: str
+) -> None:
     """A DECISION_GUARD (apps.registrations.casework): no rejection and no request for
     evidence while a citizenship claim is open. Registering stays allowed: it is what
     the person asked for, it gives them their proof, and it discloses nothing."""

@@ -91,6 +91,21 @@ def test_a_rejection_cannot_be_undone_by_a_later_move(amal: User, olu: User) -> 
         casework.decide(olu, case, decision=Decision.REGISTER)
 
 
+def test_only_a_confirmed_duplicate_is_rejected_as_a_duplicate_registration(
+    amal: User, olu: User
+) -> None:
+    """The reason tells Amal an officer and a supervisor found her already registered:
+    without such a finding (apps.biometrics) an officer cannot give it."""
+    from registry.errors import Conflict
+
+    case = at_appointment(amal, olu)
+    with pytest.raises(Conflict, match="duplicate registration"):
+        casework.decide(olu, case, decision=Decision.REJECT, reason_code="duplicate-registration")
+    case.refresh_from_db()
+    assert case.state != CaseState.REJECTED
+    casework.decide(olu, case, decision=Decision.REJECT, reason_code="duplicate-filing")
+
+
 def test_a_late_address_report_is_accepted_and_marked(amal: User, amal_client: Client) -> None:
     case = filed(amal)
     moved = timezone.localdate() - dt.timedelta(days=25)
