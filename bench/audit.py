@@ -26,12 +26,14 @@ import argparse
 import base64
 import multiprocessing as mp
 import os
+import resource
 import secrets
 import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -215,37 +217,53 @@ def sign_built_log(conn: psycopg.Connection[Any]) -> None:
 @dataclass
 class Timing:
     wall: float  # seconds
-    python_cpu: float  # this process, every thread
-    server_cpu: float  # the PostgreSQL backend serving this connection
+    python_cpu: float  # this process (every thread) and the processes it started
+    server_cpu: float  # every PostgreSQL process, the ones that ended included
 
 
-def _backend_cpu(pid: int) -> float:
-    """CPU seconds of a local PostgreSQL backend, from /proc (0 when not readable)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _postgres_cpu() -> float:
+    """CPU seconds of every local PostgreSQL process so far, from /proc: the live ones
+    plus, through the postmaster's count of its reaped children, the ones that ended
+    (a verification worker's connection ends with it). 0 where /proc is not readable."""
+    total = 0
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stat = stat_file.read_text()
+        except OSError:
+            continue
+        if stat[stat.index("(") + 1 : stat.rindex(")")] != "postgres":
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+        if not (stat_file.parent / "cmdline").read_bytes().startswith(b"postgres:"):
+            total += int(fields[13]) + int(fields[14])  # the postmaster: reaped children
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _python_cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def timed(work: Any) -> tuple[Timing, Any]:
-    from django.db import connection
-
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    server, cpu, started = _backend_cpu(pid), time.process_time(), time.perf_counter()
+    server, cpu, started = _postgres_cpu(), _python_cpu(), time.perf_counter()
     result = work()
     return Timing(
-        time.perf_counter() - started, time.process_time() - cpu, _backend_cpu(pid) - server
+        time.perf_counter() - started, _python_cpu() - cpu, _postgres_cpu() - server
     ), result
 
 
-def run_verify() -> Any:
+def run_verify(workers: int) -> Any:
     from apps.audit.services import verify
 
-    return verify(progress=lambda n: log(f"  verified {n:,}") if n % 2_000_000 < 20_000 else None)
+    reported = [0]
+
+    def progress(done: int) -> None:
+        if done // 2_000_000 > reported[0]:
+            reported[0] = done // 2_000_000
+            log(f"  verified {done:,}")
+
+    return verify(progress=progress, workers=workers)
 
 
 def plain_read() -> int:
@@ -265,6 +283,51 @@ def plain_read() -> int:
     return count
 
 
+def _read_range(params: dict[str, Any], snapshot: str, bounds: tuple[int, int], out: Any) -> None:
+    from apps.audit import parallel
+    from apps.audit.hashing import HASH_FORMAT
+    from apps.audit.verify import RANGE_ROWS
+
+    with psycopg.connect(**params) as conn:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+        for setting in parallel._SESSION:
+            conn.execute(f"SET {setting}")
+        count = 0
+        with conn.cursor(name="plain") as cursor:
+            cursor.execute(RANGE_ROWS, [HASH_FORMAT, *bounds, *bounds])
+            while rows := cursor.fetchmany(20_000):
+                count += len(rows)
+    out.put(count)
+
+
+def plain_read_parallel(workers: int) -> int:
+    """The same rows read as the parallel verification reads them (the same ranges,
+    query and snapshot, one process per range), nothing computed."""
+    from django.db import connection, transaction
+
+    from apps.audit import parallel
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot(), min(id), max(id) FROM audit_auditentry")
+            snapshot, first, last = cursor.fetchone()
+        params = parallel.connection_params(connection.settings_dict)
+        ctx = mp.get_context("fork")
+        out = ctx.Queue()
+        procs = [
+            ctx.Process(target=_read_range, args=(params, snapshot, bounds, out))
+            for bounds in parallel.ranges((first, last), workers)
+        ]
+        for proc in procs:
+            proc.start()
+        count = sum(out.get() for _ in procs)
+        for proc in procs:
+            proc.join()
+    return count
+
+
 # ---------------------------------------------------------------------------- appends
 
 _PLAIN = """INSERT INTO bench_plain_entry (chain, seq, at, actor_id, actor_role, action,
@@ -273,9 +336,52 @@ _PLAIN = """INSERT INTO bench_plain_entry (chain, seq, at, actor_id, actor_role,
     '8 CFR 264.1', %s, %s::jsonb, %s, %s)"""
 
 
+# The same rows in one statement: the baseline of `record_many`.
+_PLAIN_MANY = """INSERT INTO bench_plain_entry (chain, seq, at, actor_id, actor_role, action,
+    subject_id, object_type, object_id, purpose, legal_basis, reference, detail, prev_hash,
+    hash) SELECT chain, seq, now(), %s, 'officer', 'read', subject, 'person', subject::text,
+    'case-work', '8 CFR 264.1', reference, %s::jsonb, prev_hash, hash
+    FROM unnest(%s::varchar[], %s::bigint[], %s::uuid[], %s::varchar[], %s::varchar[],
+        %s::varchar[]) AS v(chain, seq, subject, reference, prev_hash, hash)"""
+
+
 class Officer:
     pk = 7
     role = "officer"
+
+
+def _event(subject: uuid.UUID, done: int, actor: Officer) -> Any:
+    from apps.audit import services as audit
+    from apps.audit.models import Action
+
+    return audit.Event(
+        actor=actor,
+        action=Action.READ,
+        subject_id=subject,
+        about={
+            "object_type": "person",
+            "object_id": str(subject),
+            "purpose": "case-work",
+            "legal_basis": "8 CFR 264.1",
+            "reference": f"REF-{done}",
+            "detail": {"fields": ["identity"]},
+        },
+    )
+
+
+def _plain_many(subjects: list[uuid.UUID], counters: dict[uuid.UUID, int], done: int) -> None:
+    from django.db import connection
+
+    columns: list[list[Any]] = [[], [], [], [], [], []]
+    for offset, subject in enumerate(subjects):
+        counters[subject] += 1
+        row = (f"s:{subject}", counters[subject], subject, f"REF-{done + offset}")
+        for column, value in zip(
+            columns, (*row, secrets.token_hex(32), secrets.token_hex(32)), strict=True
+        ):
+            column.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(_PLAIN_MANY, [Officer.pk, '{"fields": ["identity"]}', *columns])
 
 
 def _writer(kind: str, seconds: float, batch: int, start: Any, counts: list[int]) -> None:
@@ -292,6 +398,18 @@ def _writer(kind: str, seconds: float, batch: int, start: Any, counts: list[int]
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         with transaction.atomic():
+            if kind == "record_many":
+                batch_subjects = [subjects[(done + i) % len(subjects)] for i in range(batch)]
+                audit.record_many(
+                    [_event(s, done + i, actor) for i, s in enumerate(batch_subjects)]
+                )
+                done += batch
+                continue
+            if kind == "plain_many":
+                batch_subjects = [subjects[(done + i) % len(subjects)] for i in range(batch)]
+                _plain_many(batch_subjects, counters, done)
+                done += batch
+                continue
             for _ in range(batch):
                 subject = subjects[done % len(subjects)]
                 if kind == "record":
@@ -377,6 +495,16 @@ def main() -> None:
     parser.add_argument(
         "--batches", default="1,10,100", help="appends per transaction, one phase each"
     )
+    parser.add_argument(
+        "--many",
+        default="10,100,1000",
+        help="entries per record_many() call (and per transaction), one phase each",
+    )
+    parser.add_argument(
+        "--verify-workers",
+        default="1,2",
+        help="processes for verification (and its plain read), one run each",
+    )
     parser.add_argument("--skip-verify", action="store_true")
     parser.add_argument("--skip-appends", action="store_true")
     args = parser.parse_args()
@@ -420,33 +548,39 @@ def main() -> None:
 
     rows: list[tuple[str, ...]] = []
     if not args.skip_verify:
-        read, read_count = timed(plain_read)
-        log(f"plain read of {read_count:,} rows: {read}")
-        check, report = timed(run_verify)
-        log(f"verify: {check}")
-        if not report.ok:
-            sys.exit(f"verify failed: {report.problem}")
-        per_10m = check.wall * 10_000_000 / report.entries_checked
-        rows.append(
-            (
-                f"verify {report.entries_checked:,} entries, {report.heads_checked} heads: "
-                "wall s (CPU s: Python + PostgreSQL)",
-                f"{check.wall:.1f} ({check.python_cpu:.1f} + {check.server_cpu:.1f})",
-                f"{read.wall:.1f} ({read.python_cpu:.1f} + {read.server_cpu:.1f}) plain read",
-                f"{check.wall / read.wall:.2f}",
-                f"< {VERIFY_GOAL:.0f} for 10M (here {per_10m:.1f})",
-                yes_no(per_10m < VERIFY_GOAL),
+        for workers in [int(w) for w in args.verify_workers.split(",")]:
+            reader = plain_read if workers == 1 else partial(plain_read_parallel, workers)
+            read, read_count = timed(reader)
+            log(f"plain read of {read_count:,} rows in {workers} process(es): {read}")
+            check, report = timed(partial(run_verify, workers))
+            log(f"verify in {workers} process(es): {check}")
+            if not report.ok:
+                sys.exit(f"verify failed: {report.problem}")
+            per_10m = check.wall * 10_000_000 / report.entries_checked
+            rows.append(
+                (
+                    f"verify {report.entries_checked:,} entries, {report.heads_checked} heads, "
+                    f"{workers} process(es): wall s (CPU s: Python + PostgreSQL)",
+                    f"{check.wall:.1f} ({check.python_cpu:.1f} + {check.server_cpu:.1f})",
+                    f"{read.wall:.1f} ({read.python_cpu:.1f} + {read.server_cpu:.1f}) plain read",
+                    f"{check.wall / read.wall:.2f}",
+                    f"< {VERIFY_GOAL:.0f} for 10M (here {per_10m:.1f})",
+                    yes_no(per_10m < VERIFY_GOAL),
+                )
             )
-        )
 
     writers = f"{args.processes}x{args.threads}"
     batches = [] if args.skip_appends else [int(b) for b in args.batches.split(",")]
-    for batch in batches:
-        ours = time_appends("record", args.processes, args.threads, args.seconds, batch)
-        plain = time_appends("plain", args.processes, args.threads, args.seconds, batch)
+    phases = [("record", "plain", batch) for batch in batches]
+    if not args.skip_appends:
+        phases += [("record_many", "plain_many", int(b)) for b in args.many.split(",")]
+    for kind, baseline, batch in phases:
+        ours = time_appends(kind, args.processes, args.threads, args.seconds, batch)
+        plain = time_appends(baseline, args.processes, args.threads, args.seconds, batch)
+        how = "in one record_many() call" if kind == "record_many" else "per transaction"
         rows.append(
             (
-                f"appends/s, {writers} writers, {batch} per transaction",
+                f"appends/s, {writers} writers, {batch} {how}",
                 f"{ours:,.0f}",
                 f"{plain:,.0f}",
                 f"{ours / plain:.2f}",

@@ -90,7 +90,7 @@ def canonical_bytes(
     *,
     chain: str,
     seq: int,
-    at: dt.datetime,
+    at: dt.datetime | str,
     actor_id: int | None,
     actor_role: str,
     action: str,
@@ -106,12 +106,13 @@ def canonical_bytes(
     """The bytes that the entry's hash and its Merkle leaf hash are computed over: a
     JSON array (UTF-8, sorted keys, no spaces) that never contains a newline:
     ["v1", chain, seq, at, actor_id, actor_role, action, subject_id, object_type,
-    object_id, purpose, legal_basis, reference, detail, prev_hash]."""
+    object_id, purpose, legal_basis, reference, detail, prev_hash]. `at` may come
+    already written by iso_utc (a batch of entries shares one time)."""
     body = [
         HASH_FORMAT,
         chain,
         seq,
-        iso_utc(at),
+        at if isinstance(at, str) else iso_utc(at),
         actor_id,
         actor_role,
         action,

@@ -38,7 +38,7 @@ class AuditEntry(models.Model):
     actor_id = models.BigIntegerField(null=True)  # no FK: the log outlives accounts
     actor_role = models.CharField(max_length=32)
     action = models.CharField(max_length=32, choices=Action.choices)
-    subject_id = models.UUIDField(null=True, db_index=True)
+    subject_id = models.UUIDField(null=True)  # indexed by audit_subject_at
     object_type = models.CharField(max_length=48, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     purpose = models.CharField(max_length=64, blank=True)

@@ -82,16 +82,20 @@ def trust_list() -> trust.TrustList:
 def rotate(actor: ActorLike, purposes: tuple[str, ...] = PURPOSES) -> list[SigningKey]:
     """Add a new signing key for each purpose; the old ones retire but stay listed, so
     what they signed stays valid until it expires. Logged on the system chain."""
-    created = []
-    for purpose in purposes:
-        key = signing.rotate(purpose)
-        audit.record(
-            actor=actor,
-            action=Action.CREATE,
-            subject_id=None,
-            object_type="signing_key",
-            object_id=key.kid,
-            detail={"purpose": purpose},
-        )
-        created.append(key)
+    created = [signing.rotate(purpose) for purpose in purposes]
+    audit.record_many(
+        [
+            audit.Event(
+                actor=actor,
+                action=Action.CREATE,
+                subject_id=None,
+                about={
+                    "object_type": "signing_key",
+                    "object_id": key.kid,
+                    "detail": {"purpose": purpose},
+                },
+            )
+            for purpose, key in zip(purposes, created, strict=True)
+        ]
+    )
     return created

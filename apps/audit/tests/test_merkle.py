@@ -3,6 +3,7 @@ with its RFC 9162 hashing) on the same leaves, and proofs as properties."""
 
 import os
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymerkle import InmemoryTree, verify_consistency
@@ -91,3 +92,21 @@ def test_the_signed_message_is_rfc9162_tree_head_data() -> None:
         + b"\xab" * 32
         + b"\x00\x00"
     )
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 5, 1 << 18, (1 << 18) + 1, (1 << 19) + 12_345])
+def test_folding_in_several_processes_gives_every_level_as_one_process_does(size: int) -> None:
+    import mmap
+    import os
+
+    from apps.audit import parallel
+    from apps.audit.checker import fold_levels, root_from_levels
+
+    data = os.urandom(32 * size)
+    shared = mmap.mmap(-1, max(1, 32 * size))
+    shared[: 32 * size] = data
+    alone, together = fold_levels(data), parallel.fold(shared, size, 2)
+    assert len(together) == len(alone)
+    for level, expected in zip(together, alone, strict=True):
+        assert bytes(level[: len(expected)]) == expected
+    assert root_from_levels(together, size) == root_from_levels(alone, size)

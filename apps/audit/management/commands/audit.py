@@ -17,8 +17,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser(
+        check = sub.add_parser(
             "verify", help="recompute chains, tree and heads; exit 1 at the first problem"
+        )
+        check.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="processes to check with (PostgreSQL; default: one per core for a log of "
+            "200,000 entries or more, else 1)",
         )
         sign = sub.add_parser("sign-head", help="sequence waiting entries, sign a tree head")
         sign.add_argument("--force", action="store_true", help="sign even if nothing is new")
@@ -38,11 +45,18 @@ class Command(BaseCommand):
             self._export(options["path"])
             return
 
+        reported = [0]
+
         def progress(count: int) -> None:
-            if count % 1_000_000 < 20_000:
+            # Several processes report in steps of their own: print each new million.
+            if count // 1_000_000 > reported[0]:
+                reported[0] = count // 1_000_000
                 self.stderr.write(f"  checked {count:,} entries…")
 
-        report = verify(progress=progress)
+        workers = options.get("workers")
+        if workers is not None and workers < 1:
+            raise CommandError("--workers must be 1 or more")
+        report = verify(progress=progress, workers=workers)
         if report.ok:
             self.stdout.write(
                 f"OK: {report.entries_checked:,} entries in {report.chains_checked:,} chains, "
