@@ -16,7 +16,6 @@ from apps.registrations.models import Person, Registration
 from apps.registrations.reasons import Decision
 from registry.errors import Conflict
 
-
 DUPLICATE_REASON = "duplicate-registration"
 
 
