@@ -157,6 +157,11 @@ def check(
         waiting = _check_range(checker, params, snapshot, *parts[0], pending, report)
     except Broken as broken:
         problem, waiting = str(broken), set()
+    except BaseException:  # the database went away, an interrupt: stop the others too
+        for proc in procs:
+            proc.terminate()
+            proc.join()
+        raise
     for pipe, proc in zip(pipes, procs, strict=True):
         try:
             result: RangeResult = pipe.recv()

@@ -6,6 +6,7 @@ text by the server, which keeps the Python work per entry small (docs/benchmarks
 "Audit log"). Other databases go through the ORM.
 """
 
+import contextlib
 import json
 import queue
 import threading
@@ -81,10 +82,11 @@ def pg_rows(cursor: Any, query: str, params: list[Any]) -> Iterator[list[Row]]:
     prepares the next batch while Python checks this one (psycopg waits without the GIL)."""
     cursor.execute(query, params)
     batches: queue.Queue[list[Row] | BaseException | None] = queue.Queue(maxsize=3)
+    stop = threading.Event()
 
     def fetch() -> None:
         try:
-            while rows := cursor.fetchmany(_FETCH):
+            while not stop.is_set() and (rows := cursor.fetchmany(_FETCH)):
                 batches.put(rows)
             batches.put(None)
         except BaseException as error:  # handed to the reading thread
@@ -98,6 +100,12 @@ def pg_rows(cursor: Any, query: str, params: list[Any]) -> Iterator[list[Row]]:
                 raise batch
             yield batch
     finally:
+        # The reader may stop early (a broken entry): tell the fetcher, and take what it
+        # still puts so that it is never left waiting on a full queue.
+        stop.set()
+        while fetcher.is_alive():
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.05)
         fetcher.join()
         cursor.close()
 

@@ -115,3 +115,26 @@ def test_the_verify_command_exits_non_zero_on_a_broken_log() -> None:
         call_command("audit", "verify", stderr=err)
     assert exit_info.value.code == 1
     assert "BROKEN" in err.getvalue()
+
+
+def test_a_reader_that_stops_early_does_not_wait_for_the_rest() -> None:
+    """`audit verify` stops reading at the first broken entry; the thread fetching rows
+    ahead must not be left blocked on its full queue (which hung verify on a big log)."""
+    import threading
+
+    from apps.audit.verify import pg_rows
+
+    count = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %s) "
+        "SELECT i FROM n"
+    )
+    rows = pg_rows(connection.cursor(), count, [200_000])
+
+    def read_one_batch() -> None:
+        assert len(next(rows)) == 20_000
+        rows.close()
+
+    reader = threading.Thread(target=read_one_batch)
+    reader.start()
+    reader.join(timeout=60)
+    assert not reader.is_alive()
