@@ -2,7 +2,6 @@
 refused (403, or 404 for someone else's object). New endpoints must be added here;
 `test_every_route_is_covered` fails when one is not."""
 
-import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from apps.accounts.permissions import Permission, Role, roles_with
 from apps.registrations import services
 from conftest import VALID_FORM, client_for, make_user
+from tests.matrix import call
 
 pytestmark = pytest.mark.django_db
 
@@ -129,17 +129,6 @@ ROUTES: list[tuple[str, str, str, Any, Any]] = [
         None,
     ),
 ]
-
-
-def call(client: Client, method: str, path: str, body: Any) -> Any:
-    if method == "get":
-        return client.get(path)
-    if method == "post":
-        return client.post(path, body or {})
-    payload = json.dumps(body) if body is not None else ""
-    if method == "put-json":
-        return client.put(path, payload, content_type="application/json")
-    return client.post(path, payload, content_type="application/json")
 
 
 def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:

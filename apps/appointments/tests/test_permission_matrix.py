@@ -14,6 +14,7 @@ from apps.appointments import services, urls
 from apps.appointments.api import router
 from apps.appointments.tests.conftest import at, file_case, make_office, started, weekday_ahead
 from conftest import client_for, make_user
+from tests.matrix import call, fill, unlisted_operations, unlisted_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -92,23 +93,6 @@ def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
     return client_for(user), ids
 
 
-def fill(template: Any, ids: dict[str, str]) -> Any:
-    if isinstance(template, str):
-        return template.format(**ids)
-    if isinstance(template, dict):
-        return {key: fill(value, ids) for key, value in template.items()}
-    return template
-
-
-def call(client: Client, method: str, path: str, body: Any) -> Any:
-    if method == "get":
-        return client.get(path)
-    if method == "post":
-        return client.post(path, body or {})
-    payload = json.dumps(body) if body is not None else ""
-    return client.post(path, payload, content_type="application/json")
-
-
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r[0])
 def test_route_for_role(route: tuple[str, str, str, Any, Any], role: Role) -> None:
@@ -138,34 +122,18 @@ def test_anonymous_visitors_are_refused(route: tuple[str, str, str, Any, Any]) -
 
 
 def test_every_route_is_listed() -> None:
-    pages = {str(p.pattern) for p in urls.urlpatterns}
-    listed_pages = {
-        template.removeprefix("/appointments/").split("?")[0] for _, _, template, _, _ in ROUTES
+    page_names = {
+        "{free}": "<str:case_number>",
+        "{booking}": "<uuid:booking_id>",
+        "{past}": "<uuid:booking_id>",
+        "PAT": "<slug:office_code>",
     }
-    page_shapes = {
-        path.replace("{free}", "<str:case_number>")
-        .replace("{booking}", "<uuid:booking_id>")
-        .replace("{past}", "<uuid:booking_id>")
-        .replace("PAT", "<slug:office_code>")
-        for path in listed_pages
+    unlisted = unlisted_pages(urls.urlpatterns, ROUTES, page_names, mount="/appointments/")
+    assert not unlisted, f"not in ROUTES: {unlisted}"
+    api_names = {
+        "{booking}": "{booking_id}",
+        "{past}": "{booking_id}",
+        "/offices/PAT/": "/offices/{office_code}/",
     }
-    assert pages <= page_shapes, f"not in ROUTES: {sorted(pages - page_shapes)}"
-
-    listed_api = {
-        (method.removesuffix("-json").upper(), template.removeprefix("/api/v1").split("?")[0])
-        for _, method, template, _, _ in ROUTES
-        if template.startswith("/api/")
-    }
-    api_shapes = {
-        (
-            m,
-            p.replace("{booking}", "{booking_id}")
-            .replace("{past}", "{booking_id}")
-            .replace("/offices/PAT/", "/offices/{office_code}/"),
-        )
-        for m, p in listed_api
-    }
-    for path, view in router.path_operations.items():
-        for operation in view.operations:
-            for http_method in operation.methods:
-                assert (http_method, path) in api_shapes, f"not in ROUTES: {http_method} {path}"
+    unlisted = unlisted_operations(router, ROUTES, api_names)
+    assert not unlisted, f"not in ROUTES: {unlisted}"

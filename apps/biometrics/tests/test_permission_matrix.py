@@ -3,7 +3,6 @@ past authorization (the bodies sent are cheap: an empty capture is a 422, not a 
 every other role is refused (403), and so is the anonymous visitor. A new route must be
 listed here; `test_every_route_is_listed` fails when one is not."""
 
-import json
 import uuid
 from typing import Any
 
@@ -17,6 +16,7 @@ from apps.biometrics.api import router
 from apps.biometrics.models import Candidate, Enrolment
 from apps.biometrics.tests.conftest import at_appointment
 from conftest import client_for, make_user
+from tests.matrix import call, fill, unlisted_operations, unlisted_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -85,20 +85,6 @@ def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
     return client_for(user), ids
 
 
-def fill(template: Any, ids: dict[str, str]) -> Any:
-    if isinstance(template, str):
-        return template.format(**ids)
-    return template
-
-
-def call(client: Client, method: str, path: str, body: Any) -> Any:
-    if method == "get":
-        return client.get(path)
-    if method == "post":
-        return client.post(path, body or {})
-    return client.post(path, json.dumps(body), content_type="application/json")
-
-
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r[0])
 def test_route_for_role(route: tuple[str, str, str, Permission, Any], role: Role) -> None:
@@ -122,19 +108,9 @@ def test_anonymous_visitors_are_refused(route: tuple[str, str, str, Permission, 
 
 
 def test_every_route_is_listed() -> None:
-    listed = {t.split("?")[0] for _, _, t, _, _ in ROUTES}
-    pages = {
-        "/" + str(p.pattern).replace("<str:case_number>", "{case}").replace("<int:pk>", "{pair}")
-        for p in urls.urlpatterns
-    }
-    assert pages <= listed, f"not in ROUTES: {sorted(pages - listed)}"
-    listed_api = {
-        (m.removesuffix("-json").upper(), t.removeprefix("/api/v1"))
-        for _, m, t, _, _ in ROUTES
-        if t.startswith("/api/")
-    }
-    for path, view in router.path_operations.items():
-        shape = path.replace("{case_number}", "{case}").replace("{pk}", "{pair}")
-        for operation in view.operations:
-            for http_method in operation.methods:
-                assert (http_method, shape) in listed_api, f"not in ROUTES: {http_method} {path}"
+    unlisted = unlisted_pages(
+        urls.urlpatterns, ROUTES, {"{case}": "<str:case_number>", "{pair}": "<int:pk>"}
+    )
+    assert not unlisted, f"not in ROUTES: {unlisted}"
+    unlisted = unlisted_operations(router, ROUTES, {"{case}": "{case_number}", "{pair}": "{pk}"})
+    assert not unlisted, f"not in ROUTES: {unlisted}"

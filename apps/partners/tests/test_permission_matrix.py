@@ -12,6 +12,7 @@ from apps.accounts.permissions import Permission, Role, roles_with
 from apps.partners import services, urls
 from apps.partners.tests.conftest import PDF, terms
 from conftest import client_for, make_user
+from tests.matrix import fill
 
 pytestmark = pytest.mark.django_db
 
@@ -77,14 +78,6 @@ def _pdf() -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("agreement.pdf", PDF, content_type="application/pdf")
-
-
-def fill(value: Any, ids: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return value.format(**ids)
-    if isinstance(value, dict):
-        return {k: fill(v, ids) for k, v in value.items()}
-    return value
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)

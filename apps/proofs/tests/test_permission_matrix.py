@@ -3,7 +3,6 @@ are refused (403, or 404 for someone else's case). The verifier, the JWKS and th
 status lists are public. A new route must be listed here; `test_every_route_is_listed`
 fails when one is not."""
 
-import json
 import uuid
 from typing import Any
 
@@ -15,6 +14,7 @@ from apps.proofs import services, urls
 from apps.proofs.api import router
 from apps.proofs.tests.conftest import register
 from conftest import client_for, make_user
+from tests.matrix import call, fill, unlisted_operations, unlisted_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -60,23 +60,6 @@ def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
     return client_for(user), ids
 
 
-def fill(template: Any, ids: dict[str, str]) -> Any:
-    if isinstance(template, str):
-        return template.format(**ids)
-    if isinstance(template, dict):
-        return {key: fill(value, ids) for key, value in template.items()}
-    return template
-
-
-def call(client: Client, method: str, path: str, body: Any) -> Any:
-    if method == "get":
-        return client.get(path)
-    if method == "post":
-        return client.post(path, body or {})
-    payload = json.dumps(body) if body is not None else ""
-    return client.post(path, payload, content_type="application/json")
-
-
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r[0])
 def test_route_for_role(route: tuple[str, str, str, Any, Any], role: Role) -> None:
@@ -106,25 +89,8 @@ def test_anonymous_visitors_are_refused(route: tuple[str, str, str, Any, Any]) -
 
 
 def test_every_route_is_listed() -> None:
-    pages = {str(p.pattern) for p in urls.urlpatterns}
-    listed_pages = {
-        template.removeprefix("/")
-        .split("?")[0]
-        .replace("{case}", "<str:case_number>")
-        .replace("{list}", "<int:list_id>")
-        for _, _, template, _, _ in ROUTES
-        if not template.startswith("/api/")
-    }
-    assert pages <= listed_pages, f"not in ROUTES: {sorted(pages - listed_pages)}"
-    listed_api = {
-        (
-            method.removesuffix("-json").upper(),
-            template.removeprefix("/api/v1").replace("{case}", "{case_number}"),
-        )
-        for _, method, template, _, _ in ROUTES
-        if template.startswith("/api/")
-    }
-    for path, view in router.path_operations.items():
-        for operation in view.operations:
-            for http_method in operation.methods:
-                assert (http_method, path) in listed_api, f"not in ROUTES: {http_method} {path}"
+    page_names = {"{case}": "<str:case_number>", "{list}": "<int:list_id>"}
+    unlisted = unlisted_pages(urls.urlpatterns, ROUTES, page_names)
+    assert not unlisted, f"not in ROUTES: {unlisted}"
+    unlisted = unlisted_operations(router, ROUTES, {"{case}": "{case_number}"})
+    assert not unlisted, f"not in ROUTES: {unlisted}"

@@ -2,7 +2,6 @@
 others are refused (403). A new route must be listed here; `test_every_route_is_listed`
 fails when one is not."""
 
-import json
 import uuid
 from typing import Any
 
@@ -16,6 +15,8 @@ from apps.retention.api import router
 from apps.retention.models import RetentionRun, RunState
 from apps.retention.tests.conftest import file_for
 from conftest import client_for, make_user
+from tests import matrix
+from tests.matrix import call, unlisted_operations, unlisted_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -82,22 +83,8 @@ def fixtures_for(role: Role) -> tuple[Client, dict[str, Any]]:
 
 
 def fill(template: Any, ids: dict[str, Any]) -> Any:
-    if template == RECEIPT:
-        return ids[RECEIPT]
-    if isinstance(template, str):
-        return template.format(**ids)
-    if isinstance(template, dict):
-        return {key: fill(value, ids) for key, value in template.items()}
-    return template
-
-
-def call(client: Client, method: str, path: str, body: Any) -> Any:
-    if method == "get":
-        return client.get(path)
-    if method == "post":
-        return client.post(path, body or {})
-    payload = json.dumps(body) if body is not None else ""
-    return client.post(path, payload, content_type="application/json")
+    """tests.matrix.fill, but the RECEIPT body stands for the receipt object itself."""
+    return ids[RECEIPT] if template == RECEIPT else matrix.fill(template, ids)
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
@@ -125,29 +112,13 @@ def test_anonymous_visitors_are_refused(route: tuple[str, str, str, Permission, 
 
 
 def test_every_route_is_listed() -> None:
-    pages = {str(p.pattern) for p in urls.urlpatterns}
-    page_shapes = {
-        template.removeprefix("/")
-        .replace("{run}", "<uuid:run_id>")
-        .replace("{awaiting}", "<uuid:run_id>")
-        .replace("{receipt}", "<uuid:receipt_id>")
-        for _, _, template, _, _ in ROUTES
-        if not template.startswith("/api/")
+    page_names = {
+        "{run}": "<uuid:run_id>",
+        "{awaiting}": "<uuid:run_id>",
+        "{receipt}": "<uuid:receipt_id>",
     }
-    assert pages <= page_shapes, f"not in ROUTES: {sorted(pages - page_shapes)}"
-
-    api_shapes = {
-        (
-            method.removesuffix("-json").upper(),
-            template.removeprefix("/api/v1")
-            .replace("{run}", "{run_id}")
-            .replace("{awaiting}", "{run_id}")
-            .replace("{receipt}", "{receipt_id}"),
-        )
-        for _, method, template, _, _ in ROUTES
-        if template.startswith("/api/")
-    }
-    for path, view in router.path_operations.items():
-        for operation in view.operations:
-            for http_method in operation.methods:
-                assert (http_method, path) in api_shapes, f"not in ROUTES: {http_method} {path}"
+    unlisted = unlisted_pages(urls.urlpatterns, ROUTES, page_names)
+    assert not unlisted, f"not in ROUTES: {unlisted}"
+    api_names = {"{run}": "{run_id}", "{awaiting}": "{run_id}", "{receipt}": "{receipt_id}"}
+    unlisted = unlisted_operations(router, ROUTES, api_names)
+    assert not unlisted, f"not in ROUTES: {unlisted}"

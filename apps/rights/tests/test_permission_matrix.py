@@ -18,6 +18,7 @@ from apps.rights.api import router
 from apps.rights.evidence import Evidence
 from apps.rights.tests.conftest import file_for
 from conftest import client_for, make_user
+from tests.matrix import unlisted_operations, unlisted_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -344,27 +345,8 @@ API_SHAPES = {
 }
 
 
-def _shape(path: str, shapes: dict[str, str]) -> str:
-    for placeholder, shape in shapes.items():
-        path = path.replace(placeholder, shape)
-    return path
-
-
 def test_every_route_is_listed() -> None:
-    pages = {str(p.pattern) for p in urls.urlpatterns}
-    listed_pages = {
-        _shape(template.removeprefix("/").split("?")[0], SHAPES)
-        for _, _, template, _, _ in ROUTES
-        if not template.startswith("/api/")
-    }
-    assert pages <= listed_pages, f"not in ROUTES: {sorted(pages - listed_pages)}"
-
-    listed_api = {
-        (method.removesuffix("-json").upper(), _shape(template.removeprefix("/api/v1"), API_SHAPES))
-        for _, method, template, _, _ in ROUTES
-        if template.startswith("/api/")
-    }
-    for path, view in router.path_operations.items():
-        for operation in view.operations:
-            for http_method in operation.methods:
-                assert (http_method, path) in listed_api, f"not in ROUTES: {http_method} {path}"
+    unlisted = unlisted_pages(urls.urlpatterns, ROUTES, SHAPES)
+    assert not unlisted, f"not in ROUTES: {unlisted}"
+    unlisted = unlisted_operations(router, ROUTES, API_SHAPES)
+    assert not unlisted, f"not in ROUTES: {unlisted}"

@@ -2,7 +2,6 @@
 the others only the roles whose permission they name. A new route must be listed
 here; `test_every_route_is_listed` fails when one is not."""
 
-import json
 import uuid
 from typing import Any
 
@@ -13,6 +12,7 @@ from apps.accounts.permissions import Permission, Role, roles_with
 from apps.transparency import services, urls
 from apps.transparency.api import router
 from conftest import client_for, make_user
+from tests.matrix import call, unlisted_operations, unlisted_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +40,6 @@ def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
     officer = make_user(Role.PRIVACY_OFFICER, f"priya-{uuid.uuid4().hex[:6]}")
     release, _ = services.release_statistics(officer, "2026-10", tables=["complaints"])
     return client_for(user), {"release": release.release_id}
-
-
-def call(client: Client, method: str, path: str, body: Any) -> Any:
-    if method == "get":
-        return client.get(path)
-    if method == "post":
-        return client.post(path, body or {})
-    payload = json.dumps(body) if body is not None else ""
-    return client.post(path, payload, content_type="application/json")
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
@@ -81,15 +72,7 @@ def test_anonymous_visitors(route: tuple[str, str, str, Any, Any]) -> None:
 
 
 def test_every_route_is_listed() -> None:
-    pages = {str(p.pattern) for p in urls.urlpatterns}
-    listed = {t.replace("{release}", "<slug:release_id>").lstrip("/") for _, _, t, _, _ in ROUTES}
-    assert pages <= listed, f"not in ROUTES: {sorted(pages - listed)}"
-    listed_api = {
-        (method.removesuffix("-json").upper(), template.removeprefix("/api/v1"))
-        for _, method, template, _, _ in ROUTES
-        if template.startswith("/api/")
-    }
-    for path, view in router.path_operations.items():
-        for operation in view.operations:
-            for http_method in operation.methods:
-                assert (http_method, path) in listed_api, f"not in ROUTES: {http_method} {path}"
+    unlisted = unlisted_pages(urls.urlpatterns, ROUTES, {"{release}": "<slug:release_id>"})
+    assert not unlisted, f"not in ROUTES: {unlisted}"
+    unlisted = unlisted_operations(router, ROUTES)
+    assert not unlisted, f"not in ROUTES: {unlisted}"
