@@ -133,8 +133,8 @@ _LOCK_HEADS = """
 _READ_HEADS = """
     SELECT chain, seq, head_hash FROM audit_auditchainhead WHERE chain = ANY(%b::varchar[])"""
 # Move the heads and insert the entries: one statement. The rows travel as one JSON
-# text that PostgreSQL unpacks (json_to_recordset): psycopg adapts array parameters item
-# by item in Python, which cost more than everything else here.
+# text that PostgreSQL unpacks (json_to_recordset): one parameter, where arrays would
+# have psycopg adapt every item in Python.
 _MOVE_AND_INSERT = """
     WITH moved AS (
         UPDATE audit_auditchainhead c
