@@ -3,7 +3,10 @@ file a complaint, record a citizenship claim, and see the outcomes. Each view:
 authorize, call one service, render."""
 
 import json
+from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
@@ -89,40 +92,58 @@ def export_pdf(request: HttpRequest, case_number: str) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
-def request_correction(request: HttpRequest, case_number: str) -> HttpResponse:
-    """Choose a field of the form, say what it should say, add evidence."""
-    user, registration = case_for(request.user, Permission.CORRECTION_REQUEST_OWN, case_number)
-    choices = redress.correctable_fields(registration)
-    form = CorrectionForm(choices, request.POST or None, request.FILES or None)
+def _form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    registration: Registration,
+    *,
+    template: str,
+    act: Callable[[dict[str, Any]], object],
+    received: str,
+) -> HttpResponse:
+    """A request page: a bound, valid form is handed to `act`; a DomainError lands on
+    the form (4xx, nothing written), success says `received` and goes back to the
+    overview."""
     status = 200
     if form.is_bound:
         status = 400
         if form.is_valid():
-            program = get_program(registration.program)
-            spec = program.form.field(form.cleaned_data["field_name"])
             try:
-                redress.request_correction(
-                    user,
-                    registration,
-                    field_name=form.cleaned_data["field_name"],
-                    proposed_value=parse_value(
-                        spec.type if spec else "", form.cleaned_data["proposed_value"]
-                    ),
-                    explanation=form.cleaned_data["explanation"],
-                    evidence=check_evidence(evidence_bytes(form)),
-                    language=_language(),
-                )
+                act(form.cleaned_data)
             except DomainError as error:
                 error.add_to_form(form)
                 status = error.status
             else:
-                messages.success(
-                    request, _("Your request was received. You will see the outcome here.")
-                )
+                messages.success(request, received)
                 return redirect("rights:overview")
     context = {"form": form, "registration": registration}
-    return render(request, "rights/correction.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def request_correction(request: HttpRequest, case_number: str) -> HttpResponse:
+    """Choose a field of the form, say what it should say, add evidence."""
+    user, registration = case_for(request.user, Permission.CORRECTION_REQUEST_OWN, case_number)
+    form = CorrectionForm(
+        redress.correctable_fields(registration), request.POST or None, request.FILES or None
+    )
+
+    def act(data: dict[str, Any]) -> object:
+        spec = get_program(registration.program).form.field(data["field_name"])
+        return redress.request_correction(
+            user,
+            registration,
+            field_name=data["field_name"],
+            proposed_value=parse_value(spec.type if spec else "", data["proposed_value"]),
+            explanation=data["explanation"],
+            evidence=check_evidence(evidence_bytes(form)),
+            language=_language(),
+        )
+
+    received = _("Your request was received. You will see the outcome here.")
+    return _form_page(
+        request, form, registration, template="rights/correction.html", act=act, received=received
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,28 +151,20 @@ def file_complaint(request: HttpRequest, case_number: str) -> HttpResponse:
     """Say what went wrong with the record or the case."""
     user, registration = case_for(request.user, Permission.COMPLAINT_FILE_OWN, case_number)
     form = ComplaintForm(request.POST or None, request.FILES or None)
-    status = 200
-    if form.is_bound:
-        status = 400
-        if form.is_valid():
-            try:
-                redress.file_complaint(
-                    user,
-                    registration,
-                    text=form.cleaned_data["text"],
-                    evidence=check_evidence(evidence_bytes(form)),
-                    language=_language(),
-                )
-            except DomainError as error:
-                error.add_to_form(form)
-                status = error.status
-            else:
-                messages.success(
-                    request, _("Your complaint was received. You will see the outcome here.")
-                )
-                return redirect("rights:overview")
-    context = {"form": form, "registration": registration}
-    return render(request, "rights/complaint.html", context, status=status)
+
+    def act(data: dict[str, Any]) -> object:
+        return redress.file_complaint(
+            user,
+            registration,
+            text=data["text"],
+            evidence=check_evidence(evidence_bytes(form)),
+            language=_language(),
+        )
+
+    received = _("Your complaint was received. You will see the outcome here.")
+    return _form_page(
+        request, form, registration, template="rights/complaint.html", act=act, received=received
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,23 +173,17 @@ def claim_citizenship(request: HttpRequest, case_number: str) -> HttpResponse:
     and no decision against them is taken until the privacy officer resolves it."""
     user, registration = case_for(request.user, Permission.CITIZENSHIP_CLAIM_OWN, case_number)
     form = ClaimForm(request.POST or None, request.FILES or None)
-    status = 200
-    if form.is_bound:
-        status = 400
-        if form.is_valid():
-            try:
-                services.record_claim(
-                    user,
-                    registration.person,
-                    statement=form.cleaned_data["statement"],
-                    evidence=check_evidence(evidence_bytes(form)),
-                    language=_language(),
-                )
-            except DomainError as error:
-                error.add_to_form(form)
-                status = error.status
-            else:
-                messages.success(request, _("Your claim was recorded."))
-                return redirect("rights:overview")
-    context = {"form": form, "registration": registration}
-    return render(request, "rights/claim.html", context, status=status)
+
+    def act(data: dict[str, Any]) -> object:
+        return services.record_claim(
+            user,
+            registration.person,
+            statement=data["statement"],
+            evidence=check_evidence(evidence_bytes(form)),
+            language=_language(),
+        )
+
+    received = _("Your claim was recorded.")
+    return _form_page(
+        request, form, registration, template="rights/claim.html", act=act, received=received
+    )
