@@ -47,6 +47,7 @@ if "REGISTRY_MASTER_KEY_FILE" not in os.environ:
 
 import dj_database_url  # noqa: E402 - the environment above must be set first
 import psycopg  # noqa: E402
+from bench_db import conninfo, create_database_if_missing  # noqa: E402
 from psycopg import sql  # noqa: E402
 from report import log, table, yes_no  # noqa: E402
 
@@ -63,24 +64,6 @@ def database_settings() -> dict[str, Any]:
     if not str(config["NAME"]).endswith("_bench"):
         sys.exit(f"Refusing {config['NAME']!r}: use a database whose name ends in _bench.")
     return dict(config)
-
-
-def conninfo(config: dict[str, Any], dbname: str | None = None) -> str:
-    return psycopg.conninfo.make_conninfo(
-        dbname=dbname or config["NAME"],
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=str(config["PORT"]) if config.get("PORT") else None,
-    )
-
-
-def create_database_if_missing(config: dict[str, Any]) -> None:
-    with psycopg.connect(conninfo(config, "postgres"), autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if found.fetchone() is None:
-            log(f"creating database {config['NAME']}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
 
 
 def setup_django() -> None:

@@ -53,8 +53,8 @@ if "REGISTRY_MASTER_KEY_FILE" not in os.environ:
 
 import dj_database_url  # noqa: E402 - the environment above must be set first
 import psycopg  # noqa: E402
+from bench_db import conninfo, create_database_if_missing  # noqa: E402
 from http_load import HttpResult, run_http  # noqa: E402
-from psycopg import sql  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
 from report import log, show_progress, table, yes_no  # noqa: E402
 from workload import PASSWORD, make_form  # noqa: E402
@@ -92,24 +92,6 @@ def database_settings(allow_any: bool) -> Mapping[str, Any]:
             "Use a database whose name ends in _bench, or pass --allow-any-database."
         )
     return config
-
-
-def conninfo(config: Mapping[str, Any], dbname: str | None = None) -> str:
-    return psycopg.conninfo.make_conninfo(
-        dbname=dbname or config["NAME"],
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=str(config["PORT"]) if config.get("PORT") else None,
-    )
-
-
-def create_database_if_missing(config: Mapping[str, Any]) -> None:
-    with psycopg.connect(conninfo(config, "postgres"), autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if found.fetchone() is None:
-            log(f"creating database {config['NAME']}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
 
 
 def execute(statement: str) -> list[tuple[Any, ...]]:

@@ -37,8 +37,7 @@ if "REGISTRY_MASTER_KEY_FILE" not in os.environ:
     os.environ.setdefault("REGISTRY_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
 
 import dj_database_url  # noqa: E402 - the environment above must be set first
-import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
+from bench_db import create_database_if_missing  # noqa: E402
 from report import log, table  # noqa: E402
 
 GOAL_SECONDS = 10.0  # a month of 300,000 registrations counted in under 10 s
@@ -54,16 +53,7 @@ def prepare_database() -> None:
         sys.exit("bench/release_statistics.py measures PostgreSQL: set DATABASE_URL")
     if not str(config["NAME"]).endswith("_bench"):
         sys.exit(f"Refusing {config['NAME']!r}: use a database whose name ends in _bench.")
-    info = psycopg.conninfo.make_conninfo(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        host=config.get("HOST") or None,
-        port=str(config["PORT"]) if config.get("PORT") else None,
-    )
-    with psycopg.connect(info, autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if found.fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+    create_database_if_missing(config)
 
 
 def fill(n: int) -> None:
