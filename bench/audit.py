@@ -48,7 +48,6 @@ if "REGISTRY_MASTER_KEY_FILE" not in os.environ:
 import dj_database_url  # noqa: E402 - the environment above must be set first
 import psycopg  # noqa: E402
 from bench_db import conninfo, create_database_if_missing  # noqa: E402
-from psycopg import sql  # noqa: E402
 from report import log, table, yes_no  # noqa: E402
 
 APPEND_GOAL = 10_000.0  # appends/s on PostgreSQL
@@ -271,11 +270,7 @@ def _read_range(params: dict[str, Any], snapshot: str, bounds: tuple[int, int], 
     from apps.audit.hashing import HASH_FORMAT
     from apps.audit.verify import RANGE_ROWS
 
-    with psycopg.connect(**params) as conn:
-        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
-        for setting in parallel._SESSION:
-            conn.execute(f"SET {setting}")
+    with parallel.reading(params, snapshot) as conn:
         count = 0
         with conn.cursor(name="plain") as cursor:
             cursor.execute(RANGE_ROWS, [HASH_FORMAT, *bounds, *bounds])

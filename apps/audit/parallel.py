@@ -15,7 +15,8 @@ not known here, so `verify` runs the one-process check to name it.
 import mmap
 import multiprocessing as mp
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any
@@ -67,6 +68,19 @@ class Outcome:
     problem: str
 
 
+@contextmanager
+def reading(params: dict[str, Any], snapshot: str) -> Iterator["psycopg.Connection[Any]"]:
+    """A connection of its own, in a read-only transaction that sees `snapshot`, set up
+    to read ranges of entries (_SESSION)."""
+    with psycopg.connect(**params) as conn:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+        for setting in _SESSION:
+            conn.execute(f"SET {setting}")
+        yield conn
+
+
 def _check_range(  # noqa: PLR0917 - called with one range's arguments
     checker: Checker,
     params: dict[str, Any],
@@ -78,12 +92,7 @@ def _check_range(  # noqa: PLR0917 - called with one range's arguments
 ) -> set[int]:
     from apps.audit.verify import RANGE_ROWS, feed, pg_rows
 
-    with psycopg.connect(**params) as conn:
-        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        conn.read_only = True
-        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
-        for setting in _SESSION:
-            conn.execute(f"SET {setting}")
+    with reading(params, snapshot) as conn:
         cursor = conn.cursor(name="audit_verify_range")
         rows = pg_rows(cursor, RANGE_ROWS, [HASH_FORMAT, lo, hi, lo, hi])
         return feed(checker, pending, progress, rows)

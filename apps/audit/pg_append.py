@@ -61,7 +61,9 @@ def append(  # noqa: PLR0917 - one call site, in services.record
     *,
     new_subject: bool,
 ) -> AuditEntry:
-    fields = _fields(Row(chain, actor_id, actor_role, action, subject_id, about), timezone.now())
+    fields = entry_fields(
+        Row(chain, actor_id, actor_role, action, subject_id, about), timezone.now()
+    )
     head, middle = canonical_parts(**fields)
     params = {
         **fields,
@@ -97,7 +99,8 @@ class Row(NamedTuple):
     about: dict[str, Any]
 
 
-def _fields(row: Row, at: Any) -> dict[str, Any]:
+def entry_fields(row: Row, at: Any) -> dict[str, Any]:
+    """An entry's columns but its chain position (seq, prev_hash) and hash."""
     about = row.about
     return {
         "chain": row.chain,
@@ -172,7 +175,7 @@ def append_many(rows: list[Row]) -> list[int]:
     tails: dict[str, dict[str, Any]] = {}
     for row in rows:
         seq, prev_hash = last[row.chain]
-        fields = _fields(row, at_text)
+        fields = entry_fields(row, at_text)
         if row.subject_id:
             fields["subject_id"] = str(row.subject_id)
         digest = sha256(canonical_bytes(seq=seq + 1, prev_hash=prev_hash, **fields)).hexdigest()

@@ -156,22 +156,8 @@ def _entry(  # noqa: PLR0917 - private; every call site names the chain position
     about: dict[str, Any],
 ) -> tuple[AuditEntry, AuditChainHead]:
     _check_about(about)
-    fields: dict[str, Any] = {
-        "chain": chain,
-        "seq": seq,
-        "at": timezone.now(),
-        "actor_id": actor.pk,
-        "actor_role": actor.role,
-        "action": str(action),
-        "subject_id": subject_id,
-        "object_type": about.get("object_type", ""),
-        "object_id": about.get("object_id", ""),
-        "purpose": about.get("purpose", ""),
-        "legal_basis": about.get("legal_basis", ""),
-        "reference": about.get("reference", ""),
-        "detail": about.get("detail") or {},
-        "prev_hash": prev_hash,
-    }
+    row = pg_append.Row(chain, actor.pk, actor.role, str(action), subject_id, about)
+    fields = {**pg_append.entry_fields(row, timezone.now()), "seq": seq, "prev_hash": prev_hash}
     digest = entry_hash(**fields)
     new_head = AuditChainHead(chain=chain, seq=seq, head_hash=digest, prev_hash=prev_hash)
     return AuditEntry(hash=digest, **fields), new_head
