@@ -21,10 +21,9 @@ from apps.audit.models import Action
 from apps.audit.services import ActorLike
 from apps.biometrics.models import Candidate, Enrolment
 from apps.programs.loader import get_program
-from apps.registrations.access import PersonErased, StatedPurpose
+from apps.registrations.access import PersonErased, StatedPurpose, allowed_purpose
 from apps.registrations.models import Person
 from apps.vault import services as vault
-from registry.errors import FormInvalid
 
 FACE_LABEL = "biometrics.face"
 PORTRAIT_LABEL = "biometrics.portrait"
@@ -190,7 +189,7 @@ def open_for_adjudication(
     logged) for a purpose the program does not list or a missing reference; PersonErased
     when either person was erased (the pair can no longer be examined)."""
     for enrolment in (candidate.probe, candidate.match):
-        check_purpose(enrolment.person, purpose)
+        allowed_purpose(enrolment.person, purpose)
     try:
         return (
             _side(actor, candidate.probe, candidate, purpose.code, purpose.reference),
@@ -200,24 +199,6 @@ def open_for_adjudication(
         raise PersonErased(
             _("One of these records was erased; it can no longer be shown.")
         ) from exc
-
-
-def check_purpose(person: Person, purpose: StatedPurpose) -> None:
-    """FormInvalid unless the person's program lists the purpose (with its reference
-    when the program demands one)."""
-    program = get_program(person.program)
-    allowed = program.purpose(purpose.code)
-    if allowed is None:
-        codes = ", ".join(p.code for p in program.purposes)
-        raise FormInvalid(
-            _("Choose a purpose the program allows: %(codes)s.") % {"codes": codes},
-            fields={"purpose": [_("Unknown purpose.")]},
-        )
-    if allowed.requires_reference and not purpose.reference.strip():
-        raise FormInvalid(
-            _("This purpose needs a reference (for example the court order number)."),
-            fields={"reference": [_("Required for this purpose.")]},
-        )
 
 
 def _side(

@@ -54,7 +54,7 @@ def read_person(actor: User, person: Person, purpose: StatedPurpose) -> list[dic
 
     Raises FormInvalid when the purpose is not one the program allows, or a required
     reference is missing; the refusal reads nothing and logs nothing."""
-    allowed = _allowed_purpose(person, purpose)
+    allowed = allowed_purpose(person, purpose)
     return [
         {
             "case_number": registration.case_number,
@@ -71,7 +71,7 @@ def read_person(actor: User, person: Person, purpose: StatedPurpose) -> list[dic
     ]
 
 
-def _allowed_purpose(person: Person, purpose: StatedPurpose) -> Purpose:
+def allowed_purpose(person: Person, purpose: StatedPurpose) -> Purpose:
     """The program's purpose entry, or FormInvalid: an unknown purpose or a missing
     reference reads nothing and logs nothing."""
     program = get_program(person.program)
@@ -103,7 +103,7 @@ def read_card_name(actor: User, registration: Registration, purpose: StatedPurpo
     """The name printed on a proof of registration (given and family names only), for
     the registrant themself (`purpose` None) or for a purpose the program allows;
     logged as a read of "proof-name"."""
-    allowed = _allowed_purpose(registration.person, purpose) if purpose else None
+    allowed = allowed_purpose(registration.person, purpose) if purpose else None
     form = _open(registration, FORM_LABEL, registration.form_sealed) or {}
     _log_read(
         actor,
@@ -123,7 +123,7 @@ def read_case_notes(
     actor: User, registration: Registration, purpose: StatedPurpose
 ) -> list[dict[str, Any]]:
     """Officer notes on a case, for a purpose the program allows; logged like any read."""
-    allowed = _allowed_purpose(registration.person, purpose)
+    allowed = allowed_purpose(registration.person, purpose)
     notes = list(registration.notes.order_by("at"))
     if not notes:
         return []
