@@ -167,9 +167,9 @@ def sequence(limit: int | None = None) -> Sequenced:
 def _canonical(ids: list[int]) -> list[tuple[int, bytes, str]]:
     """(id, canonical bytes, stored hash) of the entries with these ids, in id order."""
     if connection.vendor == "postgresql":
-        from apps.audit.verify import WAITING_ROWS, row_bytes
+        from apps.audit.verify import WAITING_ROWS, Details, row_bytes
 
-        details: dict[str, str] = {}
+        details: Details = {}
         with connection.cursor() as cursor:
             cursor.execute(WAITING_ROWS, [HASH_FORMAT, ids])
             return [(row[0], row_bytes(row, details), row[18]) for row in cursor.fetchall()]

@@ -90,3 +90,43 @@ def test_the_offline_verifier_needs_no_django() -> None:
     )
     root = str(Path(__file__).resolve().parents[3])
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": root})  # noqa: S603
+
+
+@given(
+    chain=text,
+    seq=st.integers(1, 2**63 - 1),
+    at=st.datetimes(timezones=st.just(dt.UTC)),
+    actor_id=st.one_of(st.none(), st.integers(1, 2**63 - 1)),
+    strings=st.lists(text, min_size=7, max_size=7),
+    subject=st.one_of(st.none(), st.uuids()),
+    detail=st.dictionaries(
+        st.text(max_size=8), st.one_of(st.floats(allow_nan=False), st.integers(), text)
+    ),
+    prev=text,
+)
+def test_verification_writes_a_row_as_canonical_bytes_does(  # noqa: PLR0917 - hypothesis
+    chain: str,
+    seq: int,
+    at: dt.datetime,
+    actor_id: int | None,
+    strings: list[str],
+    subject: uuid.UUID | None,
+    detail: dict[str, Any],
+    prev: str,
+) -> None:
+    """`audit verify` writes rows with orjson (and the detail, floats and all, with the
+    standard encoder): the bytes must be canonical_bytes' for any text, even a changed
+    prev_hash."""
+    from apps.audit.hashing import iso_utc
+    from apps.audit.verify import row_bytes
+
+    role, action, object_type, object_id, purpose, basis, reference = strings
+    subject_text = str(subject) if subject else None
+    fields = (role, action, subject_text, object_type, object_id, purpose, basis, reference)
+    row = (1, 0, b"", "v1", chain, seq, iso_utc(at), actor_id, *fields, json.dumps(detail), prev)
+    expected = canonical_bytes(
+        chain=chain, seq=seq, at=at, actor_id=actor_id, actor_role=role, action=action,
+        subject_id=subject, object_type=object_type, object_id=object_id, purpose=purpose,
+        legal_basis=basis, reference=reference, detail=detail, prev_hash=prev,
+    )  # fmt: skip
+    assert row_bytes(row, {}) == expected

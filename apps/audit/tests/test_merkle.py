@@ -110,3 +110,33 @@ def test_folding_in_several_processes_gives_every_level_as_one_process_does(size
     for level, expected in zip(together, alone, strict=True):
         assert bytes(level[: len(expected)]) == expected
     assert root_from_levels(together, size) == root_from_levels(alone, size)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 70), st.integers(0, 10), st.sets(st.integers(0, 69)))
+def test_blocks_folded_while_waiting_give_the_same_tree(
+    size: int, polls_before_done: int, missing: set[int]
+) -> None:
+    """verify folds, while it waits for the other processes, the blocks whose leaves are
+    all in; a block with a leaf still missing, or not reached, is folded at the end."""
+    import mmap
+    import os
+
+    from apps.audit import parallel
+    from apps.audit.checker import fold_levels
+
+    data = os.urandom(32 * size)
+    leaves, filled = mmap.mmap(-1, 32 * size), bytearray(b"\x01" * size)
+    leaves[:] = data
+    for index in missing & set(range(size)):
+        filled[index] = 0
+    tree = parallel.Tree(leaves, size, block=8)
+    polls = iter([False] * polls_before_done + [True] * 20)
+    tree.fold_complete(filled, until=lambda: next(polls))
+    folded = set(range(0, size, 8)) - set(tree.todo)
+    assert all(filled.find(b"\x00", first, first + 8) < 0 for first in folded)
+    assert len(folded) <= polls_before_done
+    together, alone = tree.fold(2), fold_levels(data)
+    assert len(together) == len(alone)
+    for level, expected in zip(together, alone, strict=True):
+        assert bytes(level[: len(expected)]) == expected
