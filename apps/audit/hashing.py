@@ -9,7 +9,6 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Sequence
 from typing import Any
 
 HASH_FORMAT = "v1"
@@ -19,23 +18,6 @@ GENESIS_HASH = "0" * 64
 # ensure_ascii=False), without building an encoder for every entry.
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 encode_json = _ENCODER.encode
-# Verification encodes millions of entries: where CPython has its C encoder, use one
-# made once (what JSONEncoder.encode builds on every call). No circular check: an entry
-# is plain data. tests/test_hashing.py checks it against encode_json.
-_c_encoder = getattr(json.encoder, "c_make_encoder", None)
-encode_string: Callable[[str], str] = (
-    getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
-)
-if _c_encoder is not None:
-    _fast = _c_encoder(None, _ENCODER.default, encode_string, None, ":", ",", True, False, True)
-
-    def encode_list(items: Sequence[Any]) -> str:
-        return "".join(_fast(items, 0))
-
-else:  # pragma: no cover - other Pythons
-
-    def encode_list(items: Sequence[Any]) -> str:
-        return encode_json(items)
 
 
 def iso_utc(at: dt.datetime) -> str:

@@ -66,7 +66,7 @@ _DETAIL_CACHE = 100_000
 
 # The canonical form (hashing.canonical_bytes) of a row's items, written by orjson: for
 # strings, integers and null its output is json.dumps' with the canonical options, at a
-# fifth of the cost (tests/test_hashing.py compares the two). The detail is the one
+# fifth of the cost (apps/audit/tests/test_hashing.py compares the two). The detail is the one
 # item orjson would write differently (sorted keys, floats): it comes as a Fragment of
 # the standard encoder's bytes, made once per distinct text (details are codes).
 _dumps = orjson.dumps

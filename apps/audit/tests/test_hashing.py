@@ -1,4 +1,4 @@
-"""The canonical form has one definition: the fast encoders used by verification and
+"""The canonical form has one definition: the orjson writing used by verification and
 the pieces PostgreSQL splices on append give the same bytes as canonical_bytes."""
 
 import datetime as dt
@@ -13,9 +13,6 @@ from hypothesis import strategies as st
 from apps.audit.hashing import (
     canonical_bytes,
     canonical_parts,
-    encode_json,
-    encode_list,
-    encode_string,
     join_canonical,
 )
 
@@ -70,14 +67,6 @@ def test_the_spliced_form_is_the_canonical_form(  # noqa: PLR0917 - hypothesis a
     body = json.loads(whole)
     assert body[2] == seq
     assert body[14] == prev
-
-
-@given(st.lists(st.one_of(st.none(), st.integers(), text, codes), max_size=15), text)
-def test_the_fast_encoders_match_json_dumps(items: list[Any], string: str) -> None:
-    expected = json.dumps(items, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    assert encode_list(items) == expected == encode_json(items)
-    assert encode_list(tuple(items)) == expected
-    assert encode_string(string) == json.dumps(string, ensure_ascii=False)
 
 
 def test_the_offline_verifier_needs_no_django() -> None:
