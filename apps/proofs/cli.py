@@ -47,7 +47,10 @@ def _read_text(args: argparse.Namespace) -> str:
         from PIL import Image
 
         with Image.open(args.image) as image:
-            results = zxingcpp.read_barcodes(image.convert("L"))
+            # QR codes only: other text in a photo is sometimes read as a 1-D barcode
+            results = zxingcpp.read_barcodes(
+                image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+            )
         texts = [r.text for r in results if r.text]
         if not texts:
             raise ValueError(f"no QR code found in {args.image}")

@@ -64,7 +64,9 @@ def read_qr_image(data: bytes) -> str | None:
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            results = zxingcpp.read_barcodes(image.convert("L"))
+            results = zxingcpp.read_barcodes(
+                image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+            )
     except (UnidentifiedImageError, OSError, ValueError):
         return None
     texts = [r.text for r in results if r.format == zxingcpp.BarcodeFormat.QRCode and r.text]

@@ -46,7 +46,11 @@ def qr_texts(pages: list[Path]) -> list[str]:
     found = []
     for page in pages:
         with Image.open(page) as image:
-            found += [r.text for r in zxingcpp.read_barcodes(image.convert("L"))]
+            # QR codes only: text on the page is sometimes read as a 1-D barcode
+            qr_codes = zxingcpp.read_barcodes(
+                image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+            )
+            found += [r.text for r in qr_codes]
     return found
 
 
