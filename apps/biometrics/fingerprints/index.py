@@ -9,32 +9,34 @@ On disk, in `directory`:
 - `fingers.postings.npz`: the inverted index of pair keys (rebuilt from the records if
   it is missing or does not belong to them).
 
+- `fingers.journal`: the records added since those two were written (files.py).
+
 Changes are incremental in memory: additions go to a small pending table that is merged
 into the main one when it grows past a tenth of it; removals mark the slot dead at once
-(it no longer votes or comes back). `save()` writes both files compacted, through a
-temporary file and an atomic rename, so a removed template's bytes are really gone from
-disk after the next save. Readers in other processes see either the old or the new
-files, never half of one; the caller serialises writers (the app holds one lock).
+(it no longer votes or comes back). `save()` after additions alone appends them to the
+journal; after a removal (or once the journal holds a fiftieth of the index) it writes
+both base files compacted and deletes the journal, in an order a crash cannot undo
+(files.py), so a removed template's bytes are really gone from disk after the next
+save. Readers in other processes see either the old or the new files, never half of
+one; the caller serialises writers (the app holds one lock).
 A FingerIndex object is not thread-safe: one thread uses it at a time.
 """
 
 import io
-import os
-import struct
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
-from apps.biometrics.fingerprints import iso, match, pairs
+from apps.biometrics.fingerprints import files, iso, match, pairs
+from apps.biometrics.fingerprints.files import POSTINGS, RECORDS
 from apps.biometrics.fingerprints.template import FingerTemplate
 
-RECORDS = "fingers.records"
-POSTINGS = "fingers.postings.npz"
-_MAGIC = b"REGFINGER1\n"
-_ENTRY = struct.Struct(">qI")
+__all__ = ["POSTINGS", "RECORDS", "FingerIndex", "open_finger_index", "rebuild_finger_index"]
 DEFAULT_SHORTLIST = 10
+JOURNAL_SHARE = 50  # the base is rewritten once the journal holds this share of the index
+JOURNAL_MIN = 1000
 PREPARED_CACHE = 20_000  # about 26 kB each: NBIS's loaded templates, kept for re-ranking
 
 
@@ -94,6 +96,9 @@ class FingerIndex:
         self._pending_size = 0
         self._pending_csr: _Postings | None = None
         self._prepared: OrderedDict[int, match.Prepared] = OrderedDict()
+        self._unsaved: list[int] = []  # ids added since the last save()
+        self._rewrite = False  # a removal: the base is rewritten at the next save()
+        self._journaled = (0, 0)  # entries in the journal file, its length in bytes
 
     # -- changes -----------------------------------------------------------------
     def add(self, id: int, template: FingerTemplate) -> None:
@@ -118,6 +123,7 @@ class FingerIndex:
         self._pending.append((slot, keys, dirs))
         self._pending_size += len(keys)
         self._pending_csr = None
+        self._unsaved.append(int(id))
         if self._pending_size > max(50_000, len(self._base.slots) // 10):
             self._merge()
 
@@ -129,6 +135,7 @@ class FingerIndex:
             return False
         self._alive[slot] = False
         del self._records[int(id)]
+        self._rewrite = True
         return True
 
     def _merge(self) -> None:
@@ -239,16 +246,25 @@ class FingerIndex:
 
     # -- persistence -------------------------------------------------------------
     def save(self) -> None:
-        """Write the index to its directory, compacted (see the module's docstring)."""
-        self._compact()
+        """Make the changes durable (see the module's docstring)."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        buf = io.BytesIO()
-        buf.write(_MAGIC)
-        for id_ in self._slot_ids:
-            record = self._records[id_]
-            buf.write(_ENTRY.pack(id_, len(record)))
-            buf.write(record)
-        _atomic_write(self.directory / RECORDS, buf.getvalue())
+        unsaved = [(i, self._records[i]) for i in dict.fromkeys(self._unsaved) if i in self]
+        entries, size = self._journaled
+        limit = max(JOURNAL_MIN, len(self) // JOURNAL_SHARE)
+        if (
+            self._rewrite
+            or not (self.directory / RECORDS).exists()
+            or entries + len(unsaved) > limit
+        ):
+            self._write_base()
+        elif unsaved:
+            size = files.append_journal(self.directory, unsaved, size)
+            self._journaled = (entries + len(unsaved), size)
+        self._unsaved, self._rewrite = [], False
+
+    def _write_base(self) -> None:
+        self._compact()
+        records = files.MAGIC + files.pack((i, self._records[i]) for i in self._slot_ids)
         out = io.BytesIO()
         np.savez(
             out,
@@ -258,13 +274,24 @@ class FingerIndex:
             ids=np.asarray(self._slot_ids, dtype=np.int64),
             layout=np.asarray([pairs.KEYS, pairs.PHI_BINS, match.MATCH_MINUTIAE]),
         )
-        _atomic_write(self.directory / POSTINGS, out.getvalue())
+        files.write_base(self.directory, {RECORDS: records, POSTINGS: out.getvalue()})
+        self._journaled = (0, 0)
 
     def _load(self) -> None:
+        files.recover(self.directory)
+        self._load_base()
+        journaled, size = files.read_journal(self.directory)
+        for id_, record in journaled:
+            iso.from_iso(record)  # refuse a damaged record rather than index it
+            self.insert(id_, record, *pairs.record_keys(record))
+        self._unsaved = []  # saved already (a replacement still asks for a rewrite)
+        self._journaled = (len(journaled), size)
+
+    def _load_base(self) -> None:
         path = self.directory / RECORDS
         if not path.exists():
             return
-        for id_, record in _read_records(path.read_bytes()):
+        for id_, record in files.read_records(path.read_bytes()):
             self._records[id_] = record
         try:
             with np.load(self.directory / POSTINGS) as z:
@@ -286,30 +313,7 @@ class FingerIndex:
             iso.from_iso(record)  # refuse a damaged record rather than index it
             self.insert(id_, record, *pairs.record_keys(record))
         self._merge()
-
-
-def _read_records(data: bytes) -> Iterator[tuple[int, bytes]]:
-    if not data.startswith(_MAGIC):
-        raise ValueError("not a fingerprint index records file")
-    pos = len(_MAGIC)
-    while pos < len(data):
-        if pos + _ENTRY.size > len(data):
-            raise ValueError("fingerprint index records file is truncated")
-        id_, length = _ENTRY.unpack_from(data, pos)
-        pos += _ENTRY.size
-        if pos + length > len(data):
-            raise ValueError("fingerprint index records file is truncated")
-        yield id_, data[pos : pos + length]
-        pos += length
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+        self._rewrite = True  # and replace the stale file at the next save()
 
 
 def open_finger_index(directory: Path) -> FingerIndex:
