@@ -24,20 +24,14 @@ from typing import Any
 import faiss
 import numpy as np
 
+from apps.biometrics.durable import fsync_directory
+
 JOURNAL_FILE = "faces.journal"
 _ID = np.dtype("<i8")
 
 
 def record_size(dim: int) -> int:
     return _ID.itemsize + 4 * dim  # the id, then the vector as little-endian float32
-
-
-def fsync_directory(path: Path) -> None:
-    directory = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
 
 
 def write_base(path: Path, index: Any) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from apps.biometrics.durable import fsync_directory
 from apps.biometrics.face import journal
 
 DIM = 128
@@ -324,7 +325,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     with open(temporary, "rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(temporary, path)
-    journal.fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def open_face_index(directory: Path) -> FaceIndex:

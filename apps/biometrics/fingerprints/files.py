@@ -21,6 +21,8 @@ import struct
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from apps.biometrics.durable import fsync_directory
+
 RECORDS = "fingers.records"
 POSTINGS = "fingers.postings.npz"
 JOURNAL = "fingers.journal"
@@ -79,14 +81,6 @@ def append_journal(directory: Path, items: list[tuple[int, bytes]], whole: int) 
     return whole + len(data)
 
 
-def _fsync_directory(path: Path) -> None:
-    directory = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
 def write_base(directory: Path, files: dict[str, bytes]) -> None:
     """Replace the base files and delete the journal (steps 1 to 3)."""
     for name, data in files.items():
@@ -96,9 +90,9 @@ def write_base(directory: Path, files: dict[str, bytes]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, directory / (name + ".next"))
-    _fsync_directory(directory)
+    fsync_directory(directory)
     (directory / MARKER).touch()
-    _fsync_directory(directory)
+    fsync_directory(directory)
     _finish(directory)
 
 
@@ -108,9 +102,9 @@ def _finish(directory: Path) -> None:
         complete = directory / (name + ".next")
         if complete.exists():
             os.replace(complete, directory / name)
-    _fsync_directory(directory)
+    fsync_directory(directory)
     (directory / MARKER).unlink()
-    _fsync_directory(directory)
+    fsync_directory(directory)
 
 
 def recover(directory: Path) -> None:
