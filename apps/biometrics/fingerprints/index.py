@@ -7,8 +7,7 @@ On disk, in `directory`:
 
 - `fingers.records`: every live template as its ISO/IEC 19794-2 record, keyed by id;
 - `fingers.postings.npz`: the inverted index of pair keys (rebuilt from the records if
-  it is missing or does not belong to them).
-
+  it is missing or does not belong to them);
 - `fingers.journal`: the records added since those two were written (files.py).
 
 Changes are incremental in memory: additions go to a small pending table that is merged
@@ -97,7 +96,7 @@ class FingerIndex:
         self._pending_csr: _Postings | None = None
         self._prepared: OrderedDict[int, match.Prepared] = OrderedDict()
         self._unsaved: list[int] = []  # ids added since the last save()
-        self._rewrite = False  # a removal: the base is rewritten at the next save()
+        self._rewrite = False  # a removal or stale postings: rewrite the base at save()
         self._journaled = (0, 0)  # entries in the journal file, its length in bytes
 
     # -- changes -----------------------------------------------------------------
@@ -282,10 +281,14 @@ class FingerIndex:
         self._load_base()
         journaled, size = files.read_journal(self.directory)
         for id_, record in journaled:
-            iso.from_iso(record)  # refuse a damaged record rather than index it
-            self.insert(id_, record, *pairs.record_keys(record))
+            self._insert_record(id_, record)
         self._unsaved = []  # saved already (a replacement still asks for a rewrite)
         self._journaled = (len(journaled), size)
+
+    def _insert_record(self, id_: int, record: bytes) -> None:
+        """A record read from disk, indexed anew."""
+        iso.from_iso(record)  # refuse a damaged record rather than index it
+        self.insert(id_, record, *pairs.record_keys(record))
 
     def _load_base(self) -> None:
         path = self.directory / RECORDS
@@ -310,8 +313,7 @@ class FingerIndex:
             return
         records, self._records = self._records, {}
         for id_, record in records.items():  # postings missing or stale: rebuild them
-            iso.from_iso(record)  # refuse a damaged record rather than index it
-            self.insert(id_, record, *pairs.record_keys(record))
+            self._insert_record(id_, record)
         self._merge()
         self._rewrite = True  # and replace the stale file at the next save()
 
