@@ -254,11 +254,6 @@ class Tree:
         return levels
 
 
-def fold(leaves: Buffer, tree_size: int, workers: int, block: int = FOLD_BLOCK) -> list[Any]:
-    """checker.fold_levels in `workers` processes (Tree)."""
-    return Tree(leaves, tree_size, block).fold(workers)
-
-
 def _fold_blocks(levels: list[Any], tree_size: int, blocks: list[int], block: int) -> None:
     for first in blocks:
         count = min(block, tree_size - first)

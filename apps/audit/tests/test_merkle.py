@@ -105,7 +105,7 @@ def test_folding_in_several_processes_gives_every_level_as_one_process_does(size
     data = os.urandom(32 * size)
     shared = mmap.mmap(-1, max(1, 32 * size))
     shared[: 32 * size] = data
-    alone, together = fold_levels(data), parallel.fold(shared, size, 2)
+    alone, together = fold_levels(data), parallel.Tree(shared, size).fold(2)
     assert len(together) == len(alone)
     for level, expected in zip(together, alone, strict=True):
         assert bytes(level[: len(expected)]) == expected
