@@ -12,8 +12,13 @@ from django.test import Client
 
 
 def fill(template: Any, ids: dict[str, Any]) -> Any:
-    """`template` with "{name}" placeholders replaced by ids, in strings, dicts and lists."""
+    """`template` with "{name}" placeholders replaced by ids, in strings, dicts and lists.
+    A string that is one placeholder alone becomes the id itself (an int stays an int in
+    a JSON body)."""
     if isinstance(template, str):
+        name = template[1:-1]
+        if template == "{" + name + "}" and name in ids:
+            return ids[name]
         return template.format(**ids)
     if isinstance(template, dict):
         return {key: fill(value, ids) for key, value in template.items()}

@@ -18,7 +18,7 @@ from apps.rights.api import router
 from apps.rights.evidence import Evidence
 from apps.rights.tests.conftest import file_for
 from conftest import client_for, make_user
-from tests.matrix import unlisted_operations, unlisted_pages
+from tests.matrix import call, fill, unlisted_operations, unlisted_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -231,7 +231,7 @@ OWN = {
 }
 
 
-def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
+def fixtures_for(role: Role) -> tuple[Client, dict[str, Any]]:
     """A user of `role` and, for a registrant, cases of their own; otherwise someone
     else's, which an own-scope permission must not reach."""
     user = make_user(role, f"{role.value}-{uuid.uuid4().hex[:6]}")
@@ -273,30 +273,9 @@ def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
         "complaint": str(complaint.pk),
         "claim": str(claim.pk),
         "hold": str(hold.pk),
-        "entry": str(entry.pk),
+        "entry": entry.pk,  # an int in JSON bodies, as the API expects
     }
     return client_for(user), ids
-
-
-def fill(template: Any, ids: dict[str, str]) -> Any:
-    if isinstance(template, str):
-        value = template.format(**ids)
-        return int(value) if template == "{entry}" and value.isdigit() else value
-    if isinstance(template, dict):
-        return {key: fill(value, ids) for key, value in template.items()}
-    if isinstance(template, list):
-        return [fill(value, ids) for value in template]
-    return template
-
-
-def call(client: Client, method: str, path: str, body: Any) -> Any:
-    if method == "get":
-        return client.get(path)
-    if method == "post":
-        form = {k: str(v) for k, v in (body or {}).items()}
-        return client.post(path, form)
-    payload = json.dumps(body) if body is not None else ""
-    return client.post(path, payload, content_type="application/json")
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
