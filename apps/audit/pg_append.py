@@ -80,7 +80,7 @@ def append(  # noqa: PLR0917 - one call site, in services.record
     return _saved(AuditEntry(pk=pk, seq=seq, prev_hash=prev_hash, hash=digest, **fields))
 
 
-def _cursor() -> "psycopg.Cursor[Any]":
+def binding_cursor() -> "psycopg.Cursor[Any]":
     """A cursor on the transaction's connection that sends parameters apart from the SQL
     (server-side binding). Django's own cursor quotes every value into the statement
     text, which for a few hundred array items costs more than the insert itself. (The
@@ -165,7 +165,7 @@ def append_many(rows: list[Row]) -> list[int]:
     if not rows:
         return []
     chains = sorted({row.chain for row in rows})
-    with _cursor() as cursor:
+    with binding_cursor() as cursor:
         cursor.execute(_LOCK_HEADS, [GENESIS_HASH, chains])
         cursor.execute(_READ_HEADS, [chains])
         last = {chain: (seq, head_hash) for chain, seq, head_hash in cursor.fetchall()}
@@ -185,7 +185,7 @@ def append_many(rows: list[Row]) -> list[int]:
         entries.append(fields)
         tails[row.chain] = {"chain": row.chain, "seq": seq + 1, "prev_hash": prev_hash}
         tails[row.chain]["head_hash"] = digest
-    with _cursor() as cursor:
+    with binding_cursor() as cursor:
         cursor.execute(
             _MOVE_AND_INSERT, [encode_json(list(tails.values())), at, encode_json(entries)]
         )

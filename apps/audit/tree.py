@@ -26,6 +26,7 @@ from apps.audit.models import (
     AuditPending,
     AuditTreeHead,
 )
+from apps.audit.pg_append import binding_cursor
 
 NODE_LEVEL = 8  # keep interior hashes of subtrees of 256 leaves and more
 SIGNING_PURPOSE = "audit-head"
@@ -186,9 +187,7 @@ def _store(leaves: list[tuple[int, int, bytes]], nodes: list[AuditNode], done: l
     PostgreSQL in two statements with the values as arrays (the ORM would send 15,000
     parameters quoted into the text)."""
     if connection.vendor == "postgresql" and leaves:
-        import psycopg
-
-        with psycopg.Cursor(connection.connection) as cursor:
+        with binding_cursor() as cursor:
             cursor.execute(_INSERT_LEAVES, [list(column) for column in zip(*leaves, strict=True)])
             cursor.execute("DELETE FROM audit_auditpending WHERE entry_id = ANY(%b)", [done])
     else:
