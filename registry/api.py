@@ -80,6 +80,7 @@ def _register_routers() -> None:
     from apps.appointments.api import router as appointments_router
     from apps.audit.api import router as audit_router
     from apps.biometrics.api import router as biometrics_router
+    from apps.jobs.api import router as jobs_router
     from apps.partners.api import router as partners_router
     from apps.proofs.api import router as proofs_router
     from apps.registrations.api import router as registrations_router
@@ -99,6 +100,7 @@ def _register_routers() -> None:
     api.add_router("/", retention_router)
     api.add_router("/", transparency_router)
     api.add_router("/", partners_router)
+    api.add_router("/", jobs_router)
 
 
 _register_routers()

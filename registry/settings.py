@@ -253,3 +253,29 @@ REGISTRY_EXPUNGEMENT_JOURNAL = Path(
         ),
     )
 )
+
+# Background work that survives crashes (issue 20; docs/operations.md, "Processes").
+# apps.jobs goes before django_tasks_db so that its `db_worker` (which outlives database
+# outages and holds a lease on each task) replaces the package's own command.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks"), "apps.jobs")
+INSTALLED_APPS.append("apps.outbox")
+# A task whose worker has not said it is alive for this long is queued again; a task
+# tried this many times (its worker kept dying) is failed instead.
+TASK_LEASE_SECONDS = env_int("REGISTRY_TASK_LEASE_SECONDS", 60)
+TASK_MAX_ATTEMPTS = env_int("REGISTRY_TASK_MAX_ATTEMPTS", 5)
+# Longest pause between two reconnection attempts while the database is down.
+WORKER_MAX_BACKOFF_SECONDS = env_int("REGISTRY_WORKER_MAX_BACKOFF_SECONDS", 30)
+TASK_RESULT_KEEP_DAYS = env_int("REGISTRY_TASK_RESULT_KEEP_DAYS", 14)
+JOB_RUN_KEEP_DAYS = env_int("REGISTRY_JOB_RUN_KEEP_DAYS", 30)
+# Moves jobs of the product's schedule (apps/jobs/schedule.py), as JSON:
+# '{"retention": "30 2 * * *"}'. Times are in TIME_ZONE.
+JOB_SCHEDULE_OVERRIDES = env_str("REGISTRY_JOB_SCHEDULE", "")
+SCHEDULER_CATCH_UP_HOURS = env_int("REGISTRY_SCHEDULER_CATCH_UP_HOURS", 24)
+# Messages to people: channel name -> class with send(message, content).
+OUTBOX_CHANNELS = {"email": "apps.outbox.channels.EmailChannel"}
+OUTBOX_MAX_ATTEMPTS = env_int("REGISTRY_OUTBOX_MAX_ATTEMPTS", 12)  # about 8 hours of retries
+OUTBOX_KEEP_DAYS = env_int("REGISTRY_OUTBOX_KEEP_DAYS", 30)
+# A mail server that never answers must not hold a message's claim for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# How many activation or password-reset e-mails one account can be sent in an hour.
+ACCOUNT_MESSAGES_PER_HOUR = env_int("REGISTRY_ACCOUNT_MESSAGES_PER_HOUR", 3)

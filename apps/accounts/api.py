@@ -1,11 +1,12 @@
 """Account endpoints: the same services as the pages."""
 
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, EmailStr, Field, StrictStr
 
-from apps.accounts import services
+from apps.accounts import services, throttle
 from apps.accounts.models import User
 from apps.accounts.permissions import Role
 from registry.errors import DomainError, NotAllowed
@@ -26,6 +27,10 @@ class SignupIn(Strict):
 
 class VerifyIn(Strict):
     token: StrictStr = Field(max_length=500)
+
+
+class ResendActivationIn(Strict):
+    email: EmailStr
 
 
 class LoginIn(Strict):
@@ -62,6 +67,30 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status:
 def verify(request: HttpRequest, payload: VerifyIn) -> MeOut:
     """Public. Activates the account the e-mailed token was made for."""
     return _me(services.verify_email(payload.token))
+
+
+class RefusalOut(Schema):
+    code: str
+    message: str
+
+
+@router.post("/auth/resend-activation", auth=None, response={202: None, 429: RefusalOut})
+def resend_activation(
+    request: HttpRequest, response: HttpResponse, payload: ResendActivationIn
+) -> Status:
+    """Public. E-mails a new activation link if the address has an account waiting
+    for one; 202 whether or not it has (nobody learns which addresses have accounts).
+    An account is sent at most a few such e-mails an hour; 429 when this client asked
+    too often."""
+    wait = throttle.retry_after("resend-activation", throttle.client_key(request))
+    if wait is not None:
+        response["Retry-After"] = str(wait)
+        message = _("Too many requests for activation links; try again in %(minutes)s minutes.")
+        return Status(
+            429, RefusalOut(code="rate_limited", message=message % {"minutes": wait // 60 + 1})
+        )
+    services.resend_activation(payload.email)
+    return Status(202, None)
 
 
 @router.post("/auth/login", auth=None, response=MeOut)

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -43,3 +43,17 @@ class EmailAuthenticationForm(AuthenticationForm):
     def confirm_login_allowed(self, user: Any) -> None:
         if isinstance(user, User) and not user.is_active:
             raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
+
+
+class ResendActivationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+
+class ResetOrActivateForm(PasswordResetForm):
+    """Django's password-reset form, sending through the outbox: a reset link to an
+    active account, the activation link to an account never activated."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from apps.accounts.services import request_password_reset
+
+        request_password_reset(self.cleaned_data["email"])

@@ -94,6 +94,9 @@ class Permission(StrEnum):
     # data-sharing agreements with partner agencies (issue 8)
     AGREEMENT_RECORD = "agreement:any:record"
     AGREEMENT_APPROVE = "agreement:any:approve"
+    # background jobs (issue 20): the schedule, its runs, the workers and the outbox
+    JOB_RUNS_READ = "job:run:read"
+    JOB_RUN_START = "job:run:start"
 
 
 _SELF = {
@@ -182,6 +185,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.PARTNER: frozenset(),
 }
+
+# Background jobs (issue 20): supervisors and administrators watch the scheduled jobs;
+# an administrator may start one by hand.
+ROLE_PERMISSIONS[Role.SUPERVISOR] |= {Permission.JOB_RUNS_READ}
+ROLE_PERMISSIONS[Role.ADMIN] |= {Permission.JOB_RUNS_READ, Permission.JOB_RUN_START}
 
 
 def roles_with(permission: Permission) -> set[Role]:

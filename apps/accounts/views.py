@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from apps.accounts import services
-from apps.accounts.forms import EmailAuthenticationForm, SignupForm
+from apps.accounts import services, throttle
+from apps.accounts.forms import EmailAuthenticationForm, ResendActivationForm, SignupForm
 from apps.accounts.models import User
 from apps.accounts.permissions import STAFF_ROLES, Role
 from registry.errors import DomainError
@@ -41,6 +41,27 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError as error:
         return render(request, "accounts/verify.html", {"error": error.message}, status=400)
     return render(request, "accounts/verify.html", {"error": None})
+
+
+def resend_activation(request: HttpRequest) -> HttpResponse:
+    """Public: a new activation link for an account that never got (or lost) its
+    e-mail. The same answer whether or not the address has an account."""
+    form = ResendActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = throttle.retry_after("resend-activation", throttle.client_key(request))
+        if wait is not None:
+            response = render(
+                request,
+                "accounts/resend_activation.html",
+                {"form": form, "wait_minutes": wait // 60 + 1},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        services.resend_activation(form.cleaned_data["email"])
+        return render(request, "accounts/resend_activation_done.html")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/resend_activation.html", {"form": form}, status=status)
 
 
 class LoginView(auth_views.LoginView):

@@ -1,7 +1,8 @@
 """Appointment workflows: the only code that writes slots and bookings.
 
 Every function runs in one transaction with its audit entry and, where the case moves,
-its case transition (`apps.registrations.casework`); e-mails leave only after commit.
+its case transition (`apps.registrations.casework`) and the e-mail it causes, an outbox
+row (`apps.outbox`) that is sent once the transaction has committed.
 
 No slot is ever overbooked. A booker locks the registration's row, then the slot's row
 (created on first use), and counts places under that lock: concurrent bookers of one
@@ -97,7 +98,7 @@ def book(
         )
         casework.schedule_biometrics(actor, locked, office_code=office.code, reason=REASON_BOOKED)
         _record(actor, locked, booking, Action.CREATE)
-        _notify(booking, "booked")
+        notify(booking, "booked")
         return booking, True
 
 
@@ -157,7 +158,7 @@ def reschedule(
                 actor, locked, office_code=office.code, reason=REASON_MOVED
             )
         _record(actor, locked, new, Action.UPDATE, replaces=str(current.id))
-        _notify(new, "rescheduled")
+        notify(new, "rescheduled")
         return new, True
 
 
@@ -178,7 +179,7 @@ def cancel(actor: User, booking: Booking, *, now: dt.datetime | None = None) -> 
         if locked.state == CaseState.BIOMETRICS_SCHEDULED:
             casework.release_appointment(actor, locked, reason=REASON_CANCELLED)
         _record(actor, locked, current, Action.UPDATE)
-        _notify(current, "cancelled")
+        notify(current, "cancelled")
         return current
 
 
@@ -200,7 +201,7 @@ def mark_missed(actor: User, booking: Booking, *, now: dt.datetime | None = None
         if locked.state == CaseState.BIOMETRICS_SCHEDULED:
             casework.release_appointment(actor, locked, reason=REASON_MISSED)
         _record(actor, locked, current, Action.UPDATE)
-        _notify(current, "missed")
+        notify(current, "missed")
         return current
 
 
@@ -226,7 +227,7 @@ def mark_attended(actor: User, booking: Booking, *, now: dt.datetime | None = No
 
 def claim_due_reminders(now: dt.datetime | None = None) -> list[Booking]:
     """Mark the bookings whose reminder is due (starting within REMIND_BEFORE, booked
-    before that window opened, not reminded yet) and send their reminders after commit.
+    before that window opened, not reminded yet) and queue their reminders with the mark.
 
     Each booking is claimed by a conditional update, so two workers running at once
     send each reminder once."""
@@ -245,7 +246,7 @@ def claim_due_reminders(now: dt.datetime | None = None) -> list[Booking]:
                 reminded_at=now
             ):
                 _record(audit.SYSTEM, booking.registration, booking, Action.UPDATE, reminder=True)
-                _notify(booking, "reminder")
+                notify(booking, "reminder")
                 claimed.append(booking)
     return claimed
 
@@ -374,8 +375,17 @@ def _record(
     )
 
 
-def _notify(booking: Booking, kind: str) -> None:
-    from apps.appointments.tasks import send_appointment_email
+def notify(booking: Booking, event: str) -> None:
+    """Put the message about `event` in the outbox, in the caller's transaction: it
+    commits with the change to the booking, or not at all."""
+    from apps.appointments.notifications import BOOKING, language_for
+    from apps.outbox import services as outbox
 
-    booking_id = str(booking.id)
-    transaction.on_commit(lambda: send_appointment_email.enqueue(booking_id, kind))
+    filed_by = booking.registration.filed_by
+    outbox.queue(
+        BOOKING,
+        recipient=filed_by.email,
+        language=language_for(booking),
+        user=filed_by,
+        params={"booking_id": str(booking.id), "event": event},
+    )

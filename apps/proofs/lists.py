@@ -124,3 +124,16 @@ def signed_token(list_id: int) -> tuple[bytes, dt.datetime]:
         update_fields=["signed_token", "signed_version", "signed_at", "token_expires_at"]
     )
     return token, expires
+
+
+def refresh_signed_tokens() -> int:
+    """Re-sign every status list whose signed copy is stale (a bit changed, or it is
+    older than TTL), so the public URL always has a fresh one ready; the `status-lists`
+    job runs it every quarter hour. Returns how many lists it re-signed."""
+    refreshed = 0
+    for list_id in StatusList.objects.order_by("id").values_list("id", flat=True):
+        before = StatusList.objects.filter(pk=list_id).values_list("signed_at", flat=True).first()
+        _token, _expires = signed_token(list_id)
+        after = StatusList.objects.filter(pk=list_id).values_list("signed_at", flat=True).first()
+        refreshed += after != before
+    return refreshed

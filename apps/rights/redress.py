@@ -327,10 +327,9 @@ def _escalate(model: type[Redress], pk: object) -> int:
         object_id=str(item.pk),
         detail={"kind": _kind(item), "due_on": item.due_on.isoformat()},
     )
-    from apps.rights.tasks import notify_escalation
+    from apps.rights.notifications import notify_privacy_officers
 
-    kind, due_on = _kind(item), item.due_on.isoformat()
-    transaction.on_commit(lambda: notify_escalation.enqueue(kind, str(pk), due_on))
+    notify_privacy_officers(_kind(item), str(pk), item.due_on.isoformat())
     return 1
 
 

@@ -257,3 +257,17 @@ def _document(plan: _Plan) -> dict[str, Any]:
         "table_order": names,
         "tables": tables,
     }
+
+
+def release_last_month(today: dt.date | None = None) -> dict[str, Any]:
+    """Release last month's statistics as the system (the `statistics` job, early each
+    month), at the default epsilon and with every table, unless a release of that
+    month exists already (a privacy officer's own release is left alone). Raises
+    BudgetExceeded as release_statistics does."""
+    first_of_month = (today or timezone.localdate()).replace(day=1)
+    label = f"{first_of_month - dt.timedelta(days=1):%Y-%m}"
+    existing = Release.objects.filter(period_label=label).first()
+    if existing is not None:
+        return {"period": label, "release": existing.release_id, "created": False}
+    release, created = release_statistics(audit.SYSTEM, label)
+    return {"period": label, "release": release.release_id, "created": created}

@@ -210,10 +210,12 @@ NOT_PERMISSIONED = {
     "accounts/password-reset/sent/",
     "accounts/password-reset/<uidb64>/<token>/",
     "accounts/password-reset/complete/",
+    "accounts/activation/resend/",
     "api/v1/auth/signup",
     "api/v1/auth/verify",
     "api/v1/auth/login",
     "api/v1/auth/logout",
+    "api/v1/auth/resend-activation",
     "api/v1/me",
     "api/v1/programs/<slug>",
     "api/v1/",
@@ -257,6 +259,7 @@ COVERED_BY_APP_MATRIX = {
     ("transparency/", "api/v1/statistics"): "apps/transparency/tests/test_permission_matrix.py",
     ("console/agreements/", "api/v1/partner/"): "apps/partners/tests/test_permission_matrix.py",
     ("api/v1/audit",): "apps/audit/tests/test_permission_matrix.py",
+    ("console/jobs/", "api/v1/jobs"): "apps/jobs/tests/test_permission_matrix.py",
 }
 ROOT = Path(__file__).resolve().parents[3]
 

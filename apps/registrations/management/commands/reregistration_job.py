@@ -1,5 +1,5 @@
 """`manage.py reregistration_job`: open the re-registrations of children who reached
-the program's age. Run daily (cron or a scheduler); idempotent."""
+the program's age. The schedule runs it daily (apps/jobs/schedule.py); idempotent."""
 
 import datetime as dt
 from typing import Any
@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from apps.registrations.notifications import notify_family
 from apps.registrations.reregistration import due_children, open_reregistrations
-from apps.registrations.tasks import enqueue_notification
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             if done == total or done % 100 == 0:
                 self.stderr.write(f"  {done}/{total} children checked")
 
-        run = open_reregistrations(today, progress=progress, on_opened=enqueue_notification)
+        run = open_reregistrations(today, progress=progress, on_opened=notify_family)
         self.stdout.write(
             f"Opened {len(run.opened)} re-registration cases; {run.skipped} already open."
         )
