@@ -88,6 +88,11 @@ def reclaim_expired(now: dt.datetime | None = None) -> list[str]:
         if worker_ids and worker_ids[-1] in alive:
             continue
         if _take_back(task_id, worker_ids, now):
+            logger.warning(
+                "Task %s was running on worker %s, which stopped; it is queued again",
+                task_id,
+                worker_ids[-1] if worker_ids else "?",
+            )
             touched.append(str(task_id))
     return touched
 
@@ -135,12 +140,6 @@ def _take_back(task_id: uuid.UUID, worker_ids: list[str], now: dt.datetime) -> b
         return True
     task.status = TaskResultStatus.READY
     task.save(update_fields=["status"])
-    logger.warning(
-        "Task %s (%s) was running on worker %s, which stopped; it is queued again",
-        task.pk,
-        task.task_path,
-        worker_ids[-1] if worker_ids else "?",
-    )
     return True
 
 

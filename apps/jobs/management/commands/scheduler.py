@@ -8,6 +8,7 @@ was missed within SCHEDULER_CATCH_UP_HOURS. It never exits for a database outage
 
 ``--once`` does the catch-up and exits (for tests and for a cron-only host)."""
 
+import logging
 import signal
 from argparse import ArgumentParser
 from types import FrameType
@@ -35,6 +36,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.outage = Outage("scheduler")
+        # APScheduler says "adding job" and "running job" at INFO: a line a minute each.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         jobs = schedule.jobs()
         if options["once"]:
             for run in services.catch_up():
@@ -53,8 +56,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"scheduler: {len(jobs)} jobs ({', '.join(jobs)}); time zone {settings.TIME_ZONE}"
         )
-        self.guarded(services.catch_up)
+        self.guarded(self.catch_up)
         self.scheduler.start()
+
+    def catch_up(self) -> None:
+        runs = services.catch_up()
+        self.stdout.write(f"scheduler: caught up {len(runs)} missed runs")
 
     def fire(self, name: str) -> None:
         slot = services.slot_for(timezone.now())
@@ -68,11 +75,13 @@ class Command(BaseCommand):
             action()
             if self.outage.since is not None:
                 self.outage.end()
-                services.catch_up()
+                self.catch_up()
         except DATABASE_ERRORS as error:
             self.outage.begin(error)
             connections.close_all()
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
         self.stdout.write(f"scheduler: {signal.Signals(signum).name}, stopping")
+        if not self.scheduler.running:
+            raise SystemExit(0)  # still starting: stop at once
         self.scheduler.shutdown(wait=False)
