@@ -41,10 +41,14 @@ migrate: install ## apply database migrations
 demo: migrate messages ## load demo accounts and data
 	$(MANAGE) demo_data
 
-run: demo ## migrate, load demo data, serve http://127.0.0.1:8000 with a task worker
+run: demo ## migrate, load demo data, serve http://127.0.0.1:8000 with a task worker and the scheduler
 	$(MANAGE) collectstatic --no-input -v 0
+	@# The worker and the scheduler are restarted whenever they stop, as systemd does in
+	@# production (docs/operations.md); Ctrl-C stops everything.
 	@trap 'kill 0' EXIT; \
-	$(MANAGE) db_worker --interval 1 & \
+	keep_running() { while true; do "$$@"; echo "make run: '$$3' stopped (exit $$?); restarting in 2 s" >&2; sleep 2; done; }; \
+	keep_running $(MANAGE) db_worker --interval 1 & \
+	keep_running $(MANAGE) scheduler & \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: install ## ruff, ruff format, mypy, makemigrations --check

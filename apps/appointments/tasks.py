@@ -11,11 +11,13 @@ from apps.appointments.models import Booking
 def send_appointment_email(booking_id: str, kind: str) -> None:
     """Tasks enqueued before the outbox (issue 20) still run: the message goes to the
     outbox. Remove once no deployment has such a task left in its queue."""
+    from apps.appointments.notifications import BOOKING
     from apps.appointments.services import notify
+    from apps.outbox.services import already_queued
 
     with transaction.atomic():
         booking = Booking.objects.select_related("registration__filed_by").filter(pk=booking_id)
-        if booking.exists():
+        if booking.exists() and not already_queued(BOOKING, booking_id=booking_id, event=kind):
             notify(booking.get(), kind)
 
 

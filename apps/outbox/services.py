@@ -70,6 +70,14 @@ def queue(
     return message
 
 
+def already_queued(kind: str, **params: Any) -> bool:
+    """True when a message of `kind` with these params exists (so that a task which
+    queues a message can run twice and queue it once)."""
+    return Message.objects.filter(
+        kind=kind, **{f"params__{name}": value for name, value in params.items()}
+    ).exists()
+
+
 def _due(now: dt.datetime) -> Q:
     return Q(state=MessageState.QUEUED, next_attempt_at__lte=now) | Q(
         state=MessageState.SENDING, claimed_until__lt=now

@@ -11,8 +11,11 @@ from apps.registrations.models import Registration
 def notify_reregistration(registration_id: str) -> None:
     """Tasks enqueued before the outbox (issue 20) still run: the message goes to the
     outbox. Remove once no deployment has such a task left in its queue."""
-    from apps.registrations.notifications import notify_family
+    from apps.outbox.services import already_queued
+    from apps.registrations.notifications import REREGISTRATION, notify_family
 
+    if already_queued(REREGISTRATION, registration_id=registration_id):
+        return
     with transaction.atomic():
         case = (
             Registration.objects.select_related("filed_by", "person__account")

@@ -19,7 +19,10 @@ def run_rights_sweep() -> dict[str, int]:
 def notify_escalation(kind: str, item_id: str, due_on: str) -> int:
     """Tasks enqueued before the outbox (issue 20) still run: the messages go to the
     outbox. Remove once no deployment has such a task left in its queue."""
-    from apps.rights.notifications import notify_privacy_officers
+    from apps.outbox.services import already_queued
+    from apps.rights.notifications import ESCALATION, notify_privacy_officers
 
+    if already_queued(ESCALATION, item_id=item_id):
+        return 0
     with transaction.atomic():
         return notify_privacy_officers(kind, item_id, due_on)

@@ -36,6 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.outage = Outage("scheduler")
+        self.stopping = False
         # APScheduler says "adding job" and "running job" at INFO: a line a minute each.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
         jobs = schedule.jobs()
@@ -81,6 +82,9 @@ class Command(BaseCommand):
             connections.close_all()
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
+        if self.stopping:
+            return  # a second signal while it stops
+        self.stopping = True
         self.stdout.write(f"scheduler: {signal.Signals(signum).name}, stopping")
         if not self.scheduler.running:
             raise SystemExit(0)  # still starting: stop at once
