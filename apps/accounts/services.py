@@ -67,12 +67,14 @@ def signup(*, email: str, password: str, role: Role, language: str) -> User:
 
 def queue_activation(user: User) -> None:
     """Put the activation message in the outbox, in the caller's transaction."""
+    _queue_for(user, ACTIVATION)
+
+
+def _queue_for(user: User, kind: str) -> None:
+    # Ids only: the link is made when the message is sent (apps/accounts/notifications.py).
+    params = {"user_id": user.pk}
     outbox.queue(
-        ACTIVATION,
-        recipient=user.email,
-        language=user.preferred_language,
-        user=user,
-        params={"user_id": user.pk},
+        kind, recipient=user.email, language=user.preferred_language, user=user, params=params
     )
 
 
@@ -111,13 +113,7 @@ def request_password_reset(email: str) -> None:
     if _awaits_activation(user):
         queue_activation(user)
     elif user.is_active and user.has_usable_password():
-        outbox.queue(
-            PASSWORD_RESET,
-            recipient=user.email,
-            language=user.preferred_language,
-            user=user,
-            params={"user_id": user.pk},
-        )
+        _queue_for(user, PASSWORD_RESET)
 
 
 def _awaits_activation(user: User) -> bool:

@@ -13,8 +13,7 @@ from ninja import Router, Schema, Status
 from apps.accounts.permissions import Permission
 from apps.accounts.policies import authorize
 from apps.jobs import queries, schedule, services
-from apps.jobs.models import JobRun, Trigger
-from registry.errors import Conflict
+from apps.jobs.models import JobRun
 
 router = Router(tags=["jobs"])
 
@@ -91,10 +90,4 @@ def list_runs(request: HttpRequest, name: str) -> list[RunOut]:
 def start_run(request: HttpRequest, name: str) -> Status:
     """Administrators (job:run:start): run a job now, by a worker."""
     user = authorize(request.user, Permission.JOB_RUN_START)
-    job = _job(name)
-    run = services.enqueue_run(
-        job.name, timezone.now(), trigger=Trigger.MANUAL, requested_by=user.email
-    )
-    if run is None:
-        raise Conflict(_("A run of this job was started this very moment; wait for it."))
-    return Status(202, _run(run))
+    return Status(202, _run(services.start_now(_job(name).name, user.email)))

@@ -10,11 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from apps.jobs import leases, schedule
 from apps.jobs.models import FINISHED_STATES, JobRun, RunState, Trigger, WorkerHeartbeat
+from registry.errors import Conflict
 from registry.tasks import enqueue_in_transaction
 
 logger = logging.getLogger("registry.jobs")
@@ -39,6 +41,16 @@ def enqueue_run(
             enqueue_in_transaction(run_job.using(priority=job.priority), str(run.id))
     except IntegrityError:
         return None
+    return run
+
+
+def start_now(name: str, requested_by: str) -> JobRun:
+    """Enqueue a run of job `name` now, started by hand (console or API), for a worker.
+    Raises KeyError for an unknown job, Conflict when a run was started this very
+    instant (the same slot)."""
+    run = enqueue_run(name, timezone.now(), trigger=Trigger.MANUAL, requested_by=requested_by)
+    if run is None:
+        raise Conflict(_("A run of this job was started this very moment; wait for it."))
     return run
 
 

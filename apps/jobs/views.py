@@ -15,8 +15,8 @@ from apps.accounts.permissions import Permission
 from apps.accounts.policies import authorize
 from apps.console.decorators import console_page
 from apps.jobs import queries, schedule, services
-from apps.jobs.models import Trigger
 from apps.outbox.services import waiting_counts
+from registry.errors import DomainError
 
 RUNS_SHOWN = 100
 
@@ -57,11 +57,10 @@ def start_run(request: HttpRequest, name: str) -> HttpResponse:
     """An administrator runs a job now (by a worker, like a scheduled run)."""
     user = authorize(request.user, Permission.JOB_RUN_START)
     job = _job(name)
-    run = services.enqueue_run(
-        job.name, timezone.now(), trigger=Trigger.MANUAL, requested_by=user.email
-    )
-    if run is None:
-        messages.error(request, _("A run of this job was started this very moment; wait for it."))
+    try:
+        services.start_now(job.name, user.email)
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The job is queued; a worker runs it within seconds."))
     return redirect("jobs:job", name=job.name)
