@@ -251,6 +251,8 @@ def _store(  # noqa: PLR0917 - private; the capture's parts in the order they we
         },
     )
     from apps.biometrics.tasks import search_enrolment
+    from registry.tasks import enqueue_in_transaction
 
-    transaction.on_commit(lambda: search_enrolment.enqueue(enrolment.pk))
+    # The search commits with the enrolment: a crash between the two cannot skip it.
+    enqueue_in_transaction(search_enrolment, enrolment.pk)
     return enrolment

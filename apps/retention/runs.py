@@ -25,6 +25,7 @@ from apps.programs.loader import available_programs, get_program
 from apps.retention import rules, services, shells
 from apps.retention.models import Expungement, RetentionRun, RunState
 from registry.errors import Conflict
+from registry.tasks import enqueue_in_transaction
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 20
@@ -104,8 +105,8 @@ def approve_run(user: User, run_id: uuid.UUID, *, start: bool = True) -> Retenti
         run.approved_at = timezone.now()
         run.save(update_fields=["state", "approved_by", "approved_at"])
         _log(user, run, total=run.total)
-        if start:
-            transaction.on_commit(lambda: execute_retention_run.enqueue(str(run.id)))
+        if start:  # the run's task commits with its approval
+            enqueue_in_transaction(execute_retention_run, str(run.id))
     return run
 
 
