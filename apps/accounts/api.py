@@ -10,6 +10,7 @@ from apps.accounts import services, throttle
 from apps.accounts.models import User
 from apps.accounts.permissions import Role
 from registry.errors import DomainError, NotAllowed
+from registry.public import public
 
 router = Router(tags=["accounts"])
 
@@ -75,6 +76,7 @@ class RefusalOut(Schema):
 
 
 @router.post("/auth/resend-activation", auth=None, response={202: None, 429: RefusalOut})
+@public
 def resend_activation(
     request: HttpRequest, response: HttpResponse, payload: ResendActivationIn
 ) -> Status:

@@ -11,6 +11,7 @@ from apps.accounts.forms import EmailAuthenticationForm, ResendActivationForm, S
 from apps.accounts.models import User
 from apps.accounts.permissions import STAFF_ROLES, Role
 from registry.errors import DomainError
+from registry.public import public
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -43,6 +44,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/verify.html", {"error": None})
 
 
+@public
 def resend_activation(request: HttpRequest) -> HttpResponse:
     """Public: a new activation link for an account that never got (or lost) its
     e-mail. The same answer whether or not the address has an account."""
