@@ -75,8 +75,8 @@ class RefusalOut(Schema):
     message: str
 
 
-@router.post("/auth/resend-activation", auth=None, response={202: None, 429: RefusalOut})
 @public
+@router.post("/auth/resend-activation", auth=None, response={202: None, 429: RefusalOut})
 def resend_activation(
     request: HttpRequest, response: HttpResponse, payload: ResendActivationIn
 ) -> Status:
