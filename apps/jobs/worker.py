@@ -17,6 +17,7 @@ leaves the task it was running RUNNING for ever. This subclass changes only that
 import contextlib
 import logging
 import random
+import threading
 import time
 import uuid
 from typing import Any
@@ -41,8 +42,14 @@ class Outage:
         self.who = who
         self.since: float | None = None
         self.attempts = 0
+        # The scheduler fires jobs from a pool of threads: one line per outage still.
+        self.lock = threading.Lock()
 
     def begin(self, error: BaseException) -> None:
+        with self.lock:
+            self._begin(error)
+
+    def _begin(self, error: BaseException) -> None:
         if self.since is None:
             self.since = time.monotonic()
             self.attempts = 0
@@ -62,6 +69,10 @@ class Outage:
         return delay * random.uniform(0.8, 1.0)  # noqa: S311 - jitter, not a secret
 
     def end(self) -> None:
+        with self.lock:
+            self._end()
+
+    def _end(self) -> None:
         if self.since is not None:
             logger.warning(
                 "%s: the database is back after %.1f s (%d attempts); resuming",

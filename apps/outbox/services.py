@@ -171,6 +171,14 @@ def prune(now: dt.datetime | None = None) -> int:
     return deleted
 
 
+def forget(user_id: int, addresses: set[str]) -> int:
+    """Delete every message to this account or these addresses, sent or waiting: an
+    account retired by an expungement keeps nothing that names it (and a message still
+    waiting must not reach the person any more). Returns how many."""
+    deleted, _ = Message.objects.filter(Q(user_id=user_id) | Q(recipient__in=addresses)).delete()
+    return deleted
+
+
 def sent_recently(kinds_: tuple[str, ...], user: User, within: dt.timedelta) -> QuerySet[Message]:
     """Messages of these kinds queued for `user` within the last `within` (for rate
     limits on what a person can make us send)."""

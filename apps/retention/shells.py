@@ -23,6 +23,7 @@ from django.db import DatabaseError, connection
 
 from apps.accounts.models import User
 from apps.appointments.models import Booking
+from apps.outbox import services as outbox
 from apps.registrations.models import (
     AddressChange,
     CaseNote,
@@ -136,5 +137,6 @@ def _retire(user_id: int) -> None:
     user.set_unusable_password()  # also ends every session (the session hash changes)
     user.save()
     NoticeShown.objects.filter(user_id=user_id).delete()
+    outbox.forget(user_id, old_name)  # messages hold the old address
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__in=old_name).delete()

@@ -191,3 +191,23 @@ def test_finished_messages_are_pruned_after_their_keeping_period() -> None:
     later = timezone.now() + dt.timedelta(days=31)
     assert outbox.prune(later) == 1
     assert not Message.objects.exists()
+
+
+def test_an_account_retired_by_an_expungement_keeps_no_message(priya: User) -> None:
+    from apps.retention import services as retention
+    from apps.retention.tests.conftest import file_for
+
+    amal = User.objects.create_user(
+        username="amal@example.org",
+        email="amal@example.org",
+        password=PASSWORD,
+        email_verified_at=timezone.now(),
+    )
+    case = file_for(amal)
+    accounts.request_password_reset("amal@example.org")
+    assert Message.objects.filter(recipient="amal@example.org").exists()
+
+    retention.expunge_person(priya, case.person_id, ground="naturalisation")
+
+    assert not Message.objects.filter(recipient="amal@example.org").exists()
+    assert not Message.objects.filter(user=amal).exists()
