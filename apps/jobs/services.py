@@ -82,11 +82,13 @@ def catch_up(now: dt.datetime | None = None) -> list[JobRun]:
 def execute(run_id: uuid.UUID | str, worker_id: str) -> JobRun:
     """Run a recorded job run in this process and record its outcome.
 
-    Safe to run twice: a finished run is left as it is. The job's lock is the rule that
-    a job has one RUNNING run at a time: when another run of the same job is still
-    going on a living worker, this one is recorded as skipped; when that other run's
-    worker died, it is recorded as abandoned and this one goes ahead. A run taken up
-    again after its own worker died simply starts again (every job is idempotent)."""
+    Safe to run twice: a finished run is left as it is. A queued run with a later run
+    of the same job queued behind it is skipped (the later one does what is due).
+    The job's lock is the rule that a job has one RUNNING run at a time: when another
+    run of the same job is still going on a living worker, this one is recorded as
+    skipped; when that other run's worker died, it is recorded as abandoned and this
+    one goes ahead. A run taken up again after its own worker died simply starts again
+    (every job is idempotent)."""
     run = _start(uuid.UUID(str(run_id)), worker_id)
     if run.state != RunState.RUNNING:
         return run
@@ -127,6 +129,15 @@ def _start(run_id: uuid.UUID, worker_id: str) -> JobRun:
                 return run
             if run.state == RunState.RUNNING and run.worker_id != worker_id and _alive(run, now):
                 return run  # still going where it is: leave it be
+            later = (
+                JobRun.objects.filter(job=run.job, state=RunState.QUEUED, slot__gt=run.slot)
+                .order_by("-slot")
+                .first()
+            )
+            if later is not None and run.state == RunState.QUEUED:
+                # The workers fell behind (none ran for a while): the latest run does
+                # all that is due, so the older ones need not each run in turn.
+                return _skip(run, None, now, f"Superseded by the run for {later.slot:%H:%M}.")
             other = (
                 JobRun.objects.select_for_update()
                 .filter(job=run.job, state=RunState.RUNNING)
@@ -162,11 +173,11 @@ def _alive(run: JobRun, now: dt.datetime) -> bool:
     return never_beat and (run.started_at or now) > now - leases.lease()
 
 
-def _skip(run: JobRun, other: JobRun | None, now: dt.datetime) -> JobRun:
+def _skip(run: JobRun, other: JobRun | None, now: dt.datetime, why: str = "") -> JobRun:
+    if other is not None:
+        why = f"Run {other.id} of this job was still going."
     JobRun.objects.filter(pk=run.pk).exclude(state__in=FINISHED_STATES).update(
-        state=RunState.SKIPPED,
-        finished_at=now,
-        error=f"Run {other.id} of this job was still going." if other else "",
+        state=RunState.SKIPPED, finished_at=now, error=why
     )
     run.refresh_from_db()
     return run

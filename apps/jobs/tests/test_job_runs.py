@@ -183,3 +183,14 @@ def test_history_is_pruned_after_its_keeping_period() -> None:
     assert services.prune_history(now)["job_runs"] == 1
     assert not JobRun.objects.filter(pk=old.pk).exists()
     assert JobRun.objects.filter(pk=recent.pk).exists()
+
+
+def test_after_the_workers_fell_behind_only_the_latest_queued_run_works() -> None:
+    now = timezone.now().replace(second=0, microsecond=0)
+    older = JobRun.objects.create(job="audit-tree-head", slot=now - dt.timedelta(minutes=2))
+    latest = JobRun.objects.create(job="audit-tree-head", slot=now)
+
+    assert services.execute(older.id, "w").state == RunState.SKIPPED
+    assert services.execute(latest.id, "w").state == RunState.DONE
+    older.refresh_from_db()
+    assert older.error == f"Superseded by the run for {now:%H:%M}."
