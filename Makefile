@@ -13,7 +13,8 @@ APT_STAMP := $(VENV)/.apt-packages
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# PyICU (issue 15) compiles against libicu-dev: the Debian packages come first.
+$(STAMP): pyproject.toml | system-packages
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e '.[dev]'
@@ -22,11 +23,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) system-packages ## create .venv and install pinned dependencies
 
-system-packages: ## install Debian packages the project needs (gettext, chromium, poppler-utils)
+system-packages: ## install Debian packages the project needs (gettext, chromium, poppler-utils, ICU)
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	pkg-config --exists icu-i18n 2>/dev/null || missing="$$missing libicu-dev pkg-config"; \
+	command -v g++ >/dev/null || missing="$$missing g++"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -7,6 +7,7 @@ the web layer (a 4xx) map these in one place each, by ``code``.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -32,8 +33,10 @@ class ProgramError(Exception):
         rule: str | None = None,
         criterion: str | None = None,
         details: Sequence[str] = (),
+        element: str | None = None,
     ) -> None:
         self.message = message
+        self.element = element  # the part of the program, e.g. "exemption (es)"
         self.path = path  # dotted path in the file, e.g. eligibility.criteria[1].attribute
         self.line = line
         self.source = source  # the file (or "<string>") the program came from
@@ -55,6 +58,7 @@ class ProgramError(Exception):
         text = f"{self.source}: " if self.source else ""
         if self.rule:
             text += f"refused by rule {self.rule}"
+            text += f" in the {self.element}" if self.element else ""
             text += f" at {self.location}: " if self.location else ": "
         elif self.location:
             text += f"{self.location}: "
@@ -71,6 +75,7 @@ class ProgramError(Exception):
             "location": self.location,
             "source": self.source,
             "rule": self.rule,
+            "element": self.element,
             "criterion": self.criterion,
             "details": list(self.details),
         }
@@ -92,8 +97,7 @@ class ProgramRejected(ProgramError):
         """The first violation as the error, every other one listed in ``details``."""
         first, *others = violations
         details = [
-            f"{v.rule} at {_where(text, v.path)}: {_shorter(v.criterion)} selects by {v.category}"
-            for v in others
+            f"{v.rule} in the {v.element} at {_where(text, v.path)}: {v.summary}" for v in others
         ]
         return cls(
             first.explain(),
@@ -104,7 +108,41 @@ class ProgramRejected(ProgramError):
             criterion=first.criterion,
             details=details,
             violations=violations,
+            element=first.element,
         )
+
+
+@dataclass(frozen=True)
+class ProgramWarning:
+    """Something the check cannot be sure is a selection (rule ND-6, or a word that may
+    mean something else): printed with the rule and line; ``check --strict`` refuses it."""
+
+    rule: str
+    element: str
+    path: str
+    line: int | None
+    message: str
+
+    @classmethod
+    def from_violation(cls, violation: "Violation", text: str) -> "ProgramWarning":
+        return cls(
+            rule=str(violation.rule),
+            element=violation.element,
+            path=violation.location,
+            line=find_line(text, violation.path),
+            message=violation.explain(),
+        )
+
+    @property
+    def location(self) -> str:
+        return f"{self.path} (line {self.line})" if self.line else self.path
+
+    def __str__(self) -> str:
+        return f"warning {self.rule} in the {self.element} at {self.location}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "element": self.element, "location": self.location,
+                "message": self.message}  # fmt: skip
 
 
 class ProgramInvalid(ProgramError):

@@ -1,39 +1,36 @@
-"""The non-discrimination lint: a program that singles people out is refused at load.
+"""The non-discrimination check: a program that singles people out is refused at load.
 
-It runs on the raw parsed TOML, before the schema, so a forbidden criterion is refused
-*by name* ("ND-1: selects people by sex, at eligibility.criteria[0].attribute") even when
-it would also be a schema error, and so that a criterion hidden where the schema does
-not look (an unknown table, a nested ``applies_to``) is still seen.
+It runs on the raw parsed TOML, before the schema, so a forbidden selection is refused
+*by name* (rule, element, path, line) even when it would also be a schema error, and a
+selection hidden where the schema does not look is still seen. It reads every part of a
+program that changes what happens to a person:
 
-What counts as selecting:
-- every entry of ``eligibility.criteria``, and every key under ``eligibility`` that the
-  schema does not define (eligibility is, by definition, who must register), notes and
-  descriptions excepted;
-- any key anywhere whose name reads as a selection (``applies_to``, ``onlyFor``,
-  ``filters``, ``who``, ``target_population``, ``excluir``...) and everything below it,
-  at any depth;
-- anywhere the schema does not define, a key that names a characteristic *and* holds a
-  matching value (``gender = "male"``, ``nationality = ["IR", "IQ"]``).
-Inside a selection every key and value is classified (see vocabulary.py), a value that
-names a form field (``"field:x9"`` or ``"x9"``) is resolved to that field and its name,
-meaning, labels in every language and choices are classified, and a list of countries
-counts as selection by nationality or origin whatever the key is called.
+- the structure (structure.py): eligibility criteria, and any key anywhere that reads as
+  a selection, holds a characteristic with a matching value, or is a country code;
+- every text (prose.py), in every language: the notice, question and form help, the
+  names of documents, the reasons of exemptions, the labels of read purposes, codes and
+  keys — for country names and demonyms (CLDR), religions and places of worship, ethnic
+  and racial terms, sex and gender terms and titles, and languages used to select;
+- the kind flag (ND-4): a voluntary program must say what benefit it offers, and may not
+  speak of an obligation, a deadline or a penalty;
+- what the form collects (ND-5): no religion, race or ethnicity in a compulsory program,
+  and nationality or country of birth only with the statute that requires it
+  (``collected_because``).
 
-What does not count: the notice, labels, help, form field definitions, documents,
-exemptions and purposes. They legitimately talk about nationality (the form collects it
-as a statutory heading); only selecting by it is refused.
+Where it cannot be sure (an arrival window that may match one evacuation, a country name
+that is also a state of the jurisdiction, a religious holiday) it warns: a warning does
+not refuse the file unless the check is strict.
 """
 
-import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, get_args, get_origin
+from datetime import date
+from typing import Any
 
-from pydantic import BaseModel
-
-from apps.programs import vocabulary
+from apps.programs.elements import element_of
 from apps.programs.locate import PathPart, dotted, render, render_at
-from apps.programs.schema import Program
+from apps.programs.prose import Reader, Severity
+from apps.programs.structure import SHAPE, Walker, field_matches, form_fields, normal_key
 from apps.programs.vocabulary import Category
 
 
@@ -73,28 +70,85 @@ ND3 = Rule(
     "Remove the criterion. Collecting the fact as a form field is allowed; selecting "
     "people by it is not.",
 )
-RULES = (ND1, ND2, ND3)
+ND4 = Rule(
+    "ND-4",
+    "kind-flag",
+    "A program cannot become voluntary by saying so: a voluntary program states the "
+    "benefit people apply for (program.benefit, in every language) and never speaks of an "
+    "obligation, a deadline or a penalty.",
+    'Declare program.kind = "compulsory" (the other rules then apply in full), or state '
+    "the benefit and remove the words of obligation.",
+)
+ND5 = Rule(
+    "ND-5",
+    "collection",
+    "A compulsory program may not ask for religion, race or ethnicity, and any program may "
+    "collect nationality or country or place of birth only where a statute requires it.",
+    "Remove the field, or, for nationality or birthplace, name the statute in the field's "
+    'collected_because = "..." key.',
+)
+ND6 = Rule(
+    "ND-6",
+    "possible-proxy",
+    "A facially neutral rule may stand in for a protected characteristic (an arrival "
+    "window that matches one group's evacuation or airlift).",
+    "Check that the rule does not single out one group; a warning is refused only by "
+    "program check --strict.",
+)
+RULES = (ND1, ND2, ND3, ND4, ND5, ND6)
+_TEXT_FIX = (
+    "Rephrase the text so that it addresses everyone the program covers: name documents, "
+    "statuses or dates, not people's traits."
+)
 
 
 @dataclass(frozen=True)
 class Violation:
     rule: Rule
-    category: Category
-    path: tuple[PathPart, ...]  # where the offending key or value is
-    criterion: str  # the whole criterion, rendered as TOML
+    category: Category | None  # None for ND-4 and ND-6, which are not about one trait
+    path: tuple[PathPart, ...]  # where the offending key, value or text is
+    criterion: str  # the whole element, rendered as TOML
     evidence: str  # which word, value or field gave it away
     implied: bool = False  # a list of countries under a key that does not say what it is
+    severity: Severity = Severity.ERROR
+    in_text: bool = False  # found in free text rather than in a rule
+    unit: tuple[PathPart, ...] | None = None  # the element reported once per rule
+
+    @property
+    def element_path(self) -> tuple[PathPart, ...]:
+        return self.unit if self.unit is not None else _unit(self.path)
 
     @property
     def location(self) -> str:
         return dotted(self.path)
 
+    @property
+    def element(self) -> str:
+        return element_of(self.path)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def summary(self) -> str:
+        """One line for a list of problems: what was found, and what it selects by."""
+        if self.in_text or self.rule in (ND4, ND5, ND6):
+            found = self.evidence
+        else:
+            found = self.criterion if len(self.criterion) <= 80 else self.criterion[:79] + "…"
+        return f"{found}, selecting by {self.category}" if self.rule in (ND1, ND2, ND3) else found
+
     def explain(self) -> str:
         """What is wrong and how to fix it, in two or three sentences."""
-        text = (
-            f"The criterion {self.criterion} selects people by {self.category} "
-            f"({self.evidence}). {self.rule.forbids} {self.rule.fix}"
-        )
+        what = f"The {self.element}{' text' if self.in_text else ''} {self.criterion}"
+        if self.category is None:
+            text = f"{what}: {self.evidence}. {self.rule.forbids}"
+        else:
+            text = (
+                f"{what} selects people by {self.category} ({self.evidence}). {self.rule.forbids}"
+            )
+        text += f" {_TEXT_FIX if self.in_text and self.rule in (ND1, ND2, ND3) else self.rule.fix}"
         if self.implied and self.rule is ND1:
             text += (
                 " If this list is meant as the nationality condition of a voluntary program, "
@@ -104,34 +158,38 @@ class Violation:
 
 
 def lint_program(raw: Mapping[str, Any]) -> list[Violation]:
-    """Every non-discrimination violation in a parsed program file, in file order, at most
-    one per rule and characteristic for each criterion. Never raises on a malformed file:
+    """Every violation (errors and warnings) in a parsed program file, in file order, at
+    most one per rule, characteristic and element. Never raises on a malformed file:
     shapes it does not expect are walked as unknown material."""
-    linter = _Linter(raw)
-    linter.known(raw, (), _SHAPE)
-    header = raw.get("program")
-    voluntary = isinstance(header, Mapping) and header.get("kind") == "voluntary"
-    violations: list[Violation] = []
-    seen: set[tuple[str, Category, tuple[PathPart, ...]]] = set()
-    for finding in linter.findings:
+    found_header = raw.get("program")
+    header: Mapping[str, Any] = found_header if isinstance(found_header, Mapping) else {}
+    voluntary = header.get("kind") == "voluntary"
+    found: list[Violation] = []
+    walker = Walker(raw)
+    walker.known(raw, (), SHAPE)
+    for finding in walker.findings:
         category = finding.category or (
             Category.NATIONAL_ORIGIN if voluntary else Category.NATIONALITY
         )
         rule = rule_for(category, voluntary=voluntary)
-        if rule is None or (rule.id, category, finding.unit) in seen:
-            continue
-        seen.add((rule.id, category, finding.unit))
-        violations.append(
-            Violation(
-                rule=rule,
-                category=category,
-                path=finding.path,
-                criterion=render_at(raw, finding.unit),
-                evidence=finding.evidence,
-                implied=finding.category is None,
-            )
-        )
-    return violations
+        if rule is not None:
+            found.append(
+                Violation(
+                    rule, category, finding.path, render_at(raw, finding.unit),
+                    finding.evidence, implied=finding.category is None, unit=finding.unit,
+                )
+            )  # fmt: skip
+    # Inside a rule the structure already judged, the text says nothing new.
+    judged = [finding.unit for finding in walker.findings]
+    found += [
+        v
+        for v in _texts(raw, header, voluntary)
+        if not any(v.path[: len(unit)] == unit for unit in judged)
+    ]
+    found += _kind(raw, header, voluntary)
+    found += _collection(raw, voluntary)
+    found += _arrival_window(raw)
+    return _ordered(raw, found)
 
 
 def rule_for(category: Category, *, voluntary: bool) -> Rule | None:
@@ -144,266 +202,212 @@ def rule_for(category: Category, *, voluntary: bool) -> Rule | None:
     return ND1
 
 
-# --- walking the file ---------------------------------------------------------------
-
-Shape = dict[str, "Shape | None"]  # known keys; None marks a leaf (text, number, list)
-
-
-def _shape(model: type[BaseModel]) -> Shape:
-    """The keys the schema defines, derived from the pydantic models so the lint and the
-    schema cannot drift apart."""
-    shape: Shape = {}
-    for name, info in model.model_fields.items():
-        annotation = info.annotation
-        if get_origin(annotation) is list:
-            annotation = get_args(annotation)[0]
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            shape[name] = _shape(annotation)
-        else:
-            shape[name] = None
-    return shape
+def errors(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if v.is_error]
 
 
-_SHAPE = _shape(Program)
-_SELECTION_PATHS = {("eligibility", "criteria")}
-_ELIGIBILITY = ("eligibility",)
-# Prose inside a selection describes it; it is not evaluated, so it is not classified.
-_PROSE = frozenset(
-    {"description", "note", "comment", "label", "title", "help", "text", "reason",
-     "explanation", "rationale", "legal_basis", "reference", "source", "summary", "message"}
-)  # fmt: skip
-# Keys that name a criterion rather than hold data: their value is classified, not them.
-_META = frozenset({"name", "id", "code", "key"})
-_FIELD_REF = re.compile(r"(?i)^(?:form[._:/-]?)?(?:fields?|form)[._:/](?P<name>[a-z][a-z0-9_]*)$")
+def warnings(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if not v.is_error]
 
 
-@dataclass(frozen=True)
-class _Finding:
-    category: Category | None  # None: a country list whose meaning the key does not say
-    path: tuple[PathPart, ...]
-    unit: tuple[PathPart, ...]  # the criterion it belongs to
-    evidence: str
+# --- the parts of the check ----------------------------------------------------------
 
 
-def _plain(path: tuple[PathPart, ...]) -> tuple[str, ...]:
-    return tuple(p for p in path if isinstance(p, str))
+def _schema_keys(shape: Mapping[str, Any]) -> set[str]:
+    keys = set(shape)
+    for sub in shape.values():
+        if isinstance(sub, Mapping):
+            keys |= _schema_keys(sub)
+    return keys
 
 
-def _is_prose(key: str) -> bool:
-    joined = "_".join(vocabulary.words(key))
-    return joined in _PROSE or (joined.endswith("s") and joined[:-1] in _PROSE)
+_SCHEMA_KEYS = frozenset(_schema_keys(SHAPE))
 
 
-class _Linter:
-    def __init__(self, raw: Mapping[str, Any]) -> None:
-        self.findings: list[_Finding] = []
-        self.fields = _form_fields(raw)
-
-    def known(self, node: Mapping[str, Any], path: tuple[PathPart, ...], shape: Shape) -> None:
+def _strings(
+    node: Any, path: tuple[PathPart, ...] = ()
+) -> Iterator[tuple[tuple[PathPart, ...], str]]:
+    """Every string value in the file, and every key the schema does not define (a
+    language code or "deadline_days_after_arrival" says nothing), with its path (a key's
+    path ends in it)."""
+    if isinstance(node, Mapping):
         for key, value in node.items():
             here = (*path, key)
-            if _plain(here) in _SELECTION_PATHS:
-                self.zone(value, here, here, frozenset())
-            elif key in shape:
-                sub = shape[key]
-                if sub is None:
-                    self.unknown(value, here)
-                elif isinstance(value, Mapping):
-                    self.known(value, here, sub)
-                elif isinstance(value, list):
-                    for i, item in enumerate(value):
-                        if isinstance(item, Mapping):
-                            self.known(item, (*here, i), sub)
-            elif _is_prose(key):
-                self.unknown_pair(key, value, here)  # a note about the rules is not a rule
-            elif vocabulary.is_selection_key(key) or _plain(path) == _ELIGIBILITY:
-                self.selection(key, value, here)
-            else:
-                self.unknown_pair(key, value, here)
+            if (
+                isinstance(key, str)
+                and normal_key(key) not in _SCHEMA_KEYS
+                and not (len(key) == 2 and key.islower())
+            ):
+                yield here, key
+            yield from _strings(value, here)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _strings(item, (*path, i))
+    elif isinstance(node, str):
+        yield path, node
 
-    def unknown(self, value: Any, path: tuple[PathPart, ...]) -> None:
-        if isinstance(value, Mapping):
-            for key, item in value.items():
-                if vocabulary.is_selection_key(key):
-                    self.selection(key, item, (*path, key))
-                else:
-                    self.unknown_pair(key, item, (*path, key))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                self.unknown(item, (*path, i))
 
-    def unknown_pair(self, key: str, value: Any, here: tuple[PathPart, ...]) -> None:
-        """Outside a selection a key is only a condition when it names a characteristic
-        and its value matches it (``gender = "male"``, ``nationality = ["IR"]``)."""
-        named = vocabulary.categories(key)
-        if named:
-            held = _value_categories(value)
-            for category in sorted(named & held):
-                evidence = f'the key "{key}" holding {render(value, 60)}'
-                self.findings.append(_Finding(category, here, here, evidence))
-        self.unknown(value, here)
+def _unit(path: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
+    """The element a text belongs to: up to the last array index (one exemption, one
+    criterion), or the text itself (notice.text.en)."""
+    last = max((i for i, p in enumerate(path) if isinstance(p, int)), default=-1)
+    return path[: last + 1] if last >= 0 else path
 
-    def selection(self, key: str, value: Any, here: tuple[PathPart, ...]) -> None:
-        self.key(key, here, here)
-        context = frozenset(vocabulary.categories(key)) | self.field_categories(key)
-        self.zone(value, here, here, context)
 
-    def zone(
-        self,
-        value: Any,
-        path: tuple[PathPart, ...],
-        unit: tuple[PathPart, ...],
-        context: frozenset[Category],
-    ) -> None:
-        """Classify everything in a selection. ``context`` holds what the enclosing keys
-        and sibling values say, so a list of countries can be read as nationality."""
-        if isinstance(value, Mapping):
-            shallow = set(context)
-            for key, item in value.items():
-                if _is_prose(key):
-                    continue
-                shallow |= vocabulary.categories(key) | self.field_categories(key)
-                if isinstance(item, str):
-                    shallow |= vocabulary.categories(item) | self.field_categories(item)
-            for key, item in value.items():
-                if _is_prose(key):
-                    continue
-                if not (key in _META and isinstance(item, str)):
-                    self.key(key, (*path, key), unit)
-                self.zone(item, (*path, key), unit, frozenset(shallow))
-        elif isinstance(value, list):
-            codes = vocabulary.country_list(value) if value else None
-            if codes:
-                shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
-                evidence = f"a list of {len(codes)} countries: {shown}"
-                self.findings.append(_Finding(_country_meaning(context), path, unit, evidence))
-                return
-            for i, item in enumerate(value):
-                item_unit = (*path, i) if isinstance(item, Mapping) else unit
-                self.zone(item, (*path, i), item_unit, context)
-        elif isinstance(value, str):
-            self.text(value, path, unit, context)
+def _languages(header: Mapping[str, Any]) -> tuple[str, ...]:
+    languages = header.get("languages")
+    if isinstance(languages, list):
+        return tuple(str(x) for x in languages if isinstance(x, str))
+    return ("en",)
 
-    def text(
-        self,
-        value: str,
-        path: tuple[PathPart, ...],
-        unit: tuple[PathPart, ...],
-        context: frozenset[Category],
-    ) -> None:
-        named = vocabulary.matches(value)
-        for category, words in named:
-            self.findings.append(_Finding(category, path, unit, _said("value", value, words)))
-        if value.strip().casefold() in vocabulary.SEX_CODES:
-            self.findings.append(_Finding(Category.SEX, path, unit, f'value "{value}", a sex code'))
-        code = vocabulary.country(value)
-        if code and not named:
-            evidence = f'value "{value}", the country {code}'
-            self.findings.append(_Finding(_country_meaning(context), path, unit, evidence))
-        self.field(value, path, unit)
 
-    def key(self, key: str, path: tuple[PathPart, ...], unit: tuple[PathPart, ...]) -> None:
-        for category, words in vocabulary.matches(key):
-            self.findings.append(_Finding(category, path, unit, _said("key", key, words)))
-        self.field(key, path, unit)
+def _declared_nationalities(raw: Mapping[str, Any]) -> frozenset[str]:
+    eligibility = raw.get("eligibility")
+    criteria = eligibility.get("criteria") if isinstance(eligibility, Mapping) else None
+    codes: set[str] = set()
+    for item in criteria if isinstance(criteria, list) else []:
+        if isinstance(item, Mapping) and item.get("attribute") == "nationality":
+            value = item.get("value")
+            codes |= {
+                v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)
+            }
+    return frozenset(codes)
 
-    def resolve(self, reference: str) -> tuple[str, tuple[PathPart, ...], Mapping[str, Any]] | None:
-        """The form field a criterion names, as ``field:x9``, ``form.x9`` or ``x9``."""
-        match = _FIELD_REF.match(reference.strip())
-        name = match.group("name").lower() if match else reference.strip()
-        if name in self.fields:
-            path, field = self.fields[name]
-            return name, path, field
-        return None
 
-    def field_categories(self, reference: str) -> set[Category]:
-        resolved = self.resolve(reference)
-        return {c for c, _, _ in _field_matches(resolved[2])} if resolved else set()
+def _sex_field_choices(raw: Mapping[str, Any]) -> set[tuple[PathPart, ...]]:
+    """Choices of a field that collects sex ("meaning = "sex""): their labels are the
+    values collected, not a selection."""
+    return {
+        (*path, "choices")
+        for path, field in form_fields(raw).values()
+        if field.get("meaning") in ("sex", "gender")
+    }
 
-    def field(self, reference: str, path: tuple[PathPart, ...], unit: tuple[PathPart, ...]) -> None:
-        """A criterion on a form field selects by whatever the field holds: a field named
-        x9 but labelled "Sexo" is a sex criterion."""
-        resolved = self.resolve(reference)
-        if resolved is None:
-            return
-        name, field_path, field = resolved
-        reported: set[Category] = set()
-        for category, words, where in _field_matches(field):
-            if category in reported:
+
+def _texts(raw: Mapping[str, Any], header: Mapping[str, Any], voluntary: bool) -> list[Violation]:
+    jurisdiction = header.get("jurisdiction")
+    reader = Reader(
+        _languages(header),
+        jurisdiction if isinstance(jurisdiction, str) else None,
+        _declared_nationalities(raw) if voluntary else None,
+    )
+    sex_choices = _sex_field_choices(raw)
+    found = []
+    for path, text in _strings(raw):
+        for hit in reader.read(text):
+            if hit.category is Category.SEX and any(path[: len(c)] == c for c in sex_choices):
                 continue
-            reported.add(category)
-            evidence = (
-                f'the form field "{name}" at {dotted(field_path)}, whose {where} says "{words}"'
-            )
-            self.findings.append(_Finding(category, path, unit, evidence))
-
-
-def _said(what: str, text: str, words: str) -> str:
-    """``the key "onlyMen" (read as "men")``, or just ``the key "sex"``."""
-    if " ".join(vocabulary.words(text)) == words:
-        return f'the {what} "{text}"'
-    return f'the {what} "{text}" (read as "{words}")'
-
-
-def _form_fields(
-    raw: Mapping[str, Any],
-) -> dict[str, tuple[tuple[PathPart, ...], Mapping[str, Any]]]:
-    """Form fields by name, read defensively from the raw file (it is not validated yet)."""
-    fields: dict[str, tuple[tuple[PathPart, ...], Mapping[str, Any]]] = {}
-    form = raw.get("form")
-    sections = form.get("sections") if isinstance(form, Mapping) else None
-    for s, section in enumerate(sections if isinstance(sections, list) else []):
-        items = section.get("fields") if isinstance(section, Mapping) else None
-        for f, field in enumerate(items if isinstance(items, list) else []):
-            if isinstance(field, Mapping) and isinstance(field.get("name"), str):
-                path: tuple[PathPart, ...] = ("form", "sections", s, "fields", f)
-                fields.setdefault(field["name"], (path, field))
-    return fields
-
-
-def _field_matches(field: Mapping[str, Any]) -> list[tuple[Category, str, str]]:
-    """(category, words, where) for the field's name, meaning, labels and choices."""
-    texts: list[tuple[str, str]] = [(str(field.get("name", "")), "name")]
-    if isinstance(field.get("meaning"), str):
-        texts.append((field["meaning"], "meaning"))
-    label = field.get("label")
-    if isinstance(label, Mapping):
-        texts += [(str(text), f"label ({language})") for language, text in label.items()]
-    choices = field.get("choices")
-    for choice in choices if isinstance(choices, list) else []:
-        if isinstance(choice, Mapping):
-            texts.append((str(choice.get("code", "")), "choice code"))
-            choice_label = choice.get("label")
-            if isinstance(choice_label, Mapping):
-                texts += [(str(t), f"choice label ({lang})") for lang, t in choice_label.items()]
-    found = [(c, w, where) for text, where in texts for c, w in vocabulary.matches(text)]
-    found += [
-        (Category.SEX, code, "choice code")
-        for code in (str(c.get("code", "")) for c in choices or [] if isinstance(c, Mapping))
-        if code.casefold() in vocabulary.SEX_CODES
-    ]
+            rule = rule_for(hit.category, voluntary=voluntary)
+            if rule is not None:
+                unit = _unit(path)
+                shown = render(text, 100) if unit == path else render_at(raw, unit)
+                found.append(
+                    Violation(rule, hit.category, path, shown, hit.evidence,
+                              severity=hit.severity, in_text=True)
+                )  # fmt: skip
     return found
 
 
-def _value_categories(value: Any) -> set[Category]:
-    """What a value outside a selection says by itself: words it names, or country."""
-    if isinstance(value, str):
-        found = vocabulary.categories(value)
-        if value.strip().casefold() in vocabulary.SEX_CODES:
-            found.add(Category.SEX)
-        if vocabulary.country(value):
-            found |= {Category.NATIONALITY, Category.BIRTHPLACE, Category.NATIONAL_ORIGIN}
-        return found
-    if isinstance(value, list) and value:
-        if vocabulary.country_list(value):
-            return {Category.NATIONALITY, Category.BIRTHPLACE, Category.NATIONAL_ORIGIN}
-        return set().union(*(_value_categories(item) for item in value))
-    return set()
+def _kind(raw: Mapping[str, Any], header: Mapping[str, Any], voluntary: bool) -> list[Violation]:
+    if not voluntary:
+        return []
+    found = []
+    benefit = header.get("benefit")
+    missing = [
+        lang
+        for lang in _languages(header)
+        if not (isinstance(benefit, Mapping) and str(benefit.get(lang, "")).strip())
+    ]
+    if missing:
+        evidence = f"it declares no benefit in {', '.join(missing)}"
+        found.append(Violation(ND4, None, ("program", "kind"), 'kind = "voluntary"', evidence))
+    reader = Reader(_languages(header), None, None)
+    for path, text in _strings(raw):
+        said = reader.compulsion(text)
+        if said:
+            evidence = f'it speaks of an obligation, a deadline or a penalty ("{said[0]}")'
+            found.append(Violation(ND4, None, path, render(text, 100), evidence, in_text=True))
+    return found
 
 
-def _country_meaning(context: frozenset[Category]) -> Category | None:
-    """A list of countries means what its key says; None when the key says nothing."""
-    for category in (Category.NATIONALITY, Category.BIRTHPLACE, Category.NATIONAL_ORIGIN):
-        if category in context:
-            return category
-    return None
+def _collection(raw: Mapping[str, Any], voluntary: bool) -> list[Violation]:
+    found = []
+    for name, (path, field) in form_fields(raw).items():
+        named = {category for category, _, _ in field_matches(field)}
+        meaning = field.get("meaning")
+        if meaning in ("nationality", "citizenship"):
+            named.add(Category.NATIONALITY)
+        if meaning in ("birth_country", "birth_place", "birthplace"):
+            named.add(Category.BIRTHPLACE)
+        shown = f'form field "{name}"'
+        asks = sorted(named & {Category.RELIGION, Category.RACE})
+        if asks and not voluntary:
+            evidence = f"a compulsory program's form asks for {asks[0]}"
+            found.append(Violation(ND5, asks[0], path, shown, evidence))
+        origin = sorted(named & {Category.NATIONALITY, Category.BIRTHPLACE})
+        because = field.get("collected_because")
+        if origin and not (isinstance(because, str) and because.strip()):
+            evidence = f"it collects {origin[0]} without naming the statute that requires it"
+            found.append(Violation(ND5, origin[0], path, shown, evidence))
+    return found
+
+
+_WINDOW_DAYS = 366
+
+
+def _arrival_window(raw: Mapping[str, Any]) -> list[Violation]:
+    """Arrived after A and before B, with B - A within a year: the window of one airlift
+    or evacuation selects the people on it."""
+    eligibility = raw.get("eligibility")
+    criteria = eligibility.get("criteria") if isinstance(eligibility, Mapping) else None
+    after: tuple[int, date] | None = None
+    before: tuple[int, date] | None = None
+    for i, item in enumerate(criteria if isinstance(criteria, list) else []):
+        if isinstance(item, Mapping) and isinstance(item.get("value"), date):
+            attribute = normal_key(str(item.get("attribute", "")))
+            if attribute == "arrived_after":
+                after = (i, item["value"])
+            elif attribute == "arrived_before":
+                before = (i, item["value"])
+    if after and before and 0 <= (before[1] - after[1]).days <= _WINDOW_DAYS:
+        days = (before[1] - after[1]).days
+        path: tuple[PathPart, ...] = ("eligibility", "criteria", before[0])
+        evidence = (
+            f"an arrival window of {days} days ({after[1]} to {before[1]}) may match the "
+            "arrival of one group"
+        )
+        return [
+            Violation(ND6, None, path, render_at(raw, path), evidence, severity=Severity.WARNING)
+        ]
+    return []
+
+
+def _ordered(raw: Mapping[str, Any], found: list[Violation]) -> list[Violation]:
+    """In file order, one per rule, characteristic, element and severity."""
+    order: dict[tuple[PathPart, ...], int] = {}
+
+    def walk(node: Any, path: tuple[PathPart, ...]) -> None:
+        order.setdefault(path, len(order))
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                walk(value, (*path, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*path, index))
+
+    walk(raw, ())
+    seen: set[tuple[str, Any, tuple[PathPart, ...], Severity]] = set()
+    kept = []
+
+    def position(v: Violation) -> int:
+        for length in range(len(v.path), -1, -1):
+            if v.path[:length] in order:
+                return order[v.path[:length]]
+        return len(order)
+
+    for violation in sorted(found, key=position):
+        key = (violation.rule.id, violation.category, violation.element_path, violation.severity)
+        if key not in seen:
+            seen.add(key)
+            kept.append(violation)
+    return kept

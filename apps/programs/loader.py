@@ -9,6 +9,7 @@ file is parsed once.
 
 import re
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,20 +17,29 @@ from typing import Any
 from django.conf import settings
 from pydantic import ValidationError
 
-from apps.programs.errors import ProgramInvalid, ProgramNotFound, ProgramRejected
-from apps.programs.lint import lint_program
+from apps.programs.errors import ProgramInvalid, ProgramNotFound, ProgramRejected, ProgramWarning
+from apps.programs.lint import errors, lint_program, warnings
 from apps.programs.schema import Program
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")  # the same pattern as schema.Slug
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def load_program_text(text: str, source: str = "<string>") -> Program:
-    """Parse, lint and validate one program.
+@dataclass(frozen=True)
+class Checked:
+    """A program that passed the check, with the warnings the check printed for it."""
+
+    program: Program
+    warnings: tuple[ProgramWarning, ...]
+
+
+def check_program_text(text: str, source: str = "<string>", *, strict: bool = False) -> Checked:
+    """Parse, check and validate one program.
 
     Raises ProgramInvalid (bad TOML, with line and column; or a schema error, with the
     path and line of every problem) and ProgramRejected (a non-discrimination rule is
-    broken: the first violation is the error, the others are listed)."""
+    broken: the first violation is the error, the others are listed). With ``strict``,
+    a warning refuses the file too."""
     try:
         raw: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -44,24 +54,34 @@ def load_program_text(text: str, source: str = "<string>") -> Program:
             source=source,
         ) from error
     violations = lint_program(raw)
-    if violations:
-        raise ProgramRejected.from_violations(violations, text, source)
+    refusing = violations if strict else errors(violations)
+    if refusing:
+        raise ProgramRejected.from_violations(refusing, text, source)
     try:
-        return Program.model_validate(raw)
+        program = Program.model_validate(raw)
     except ValidationError as error:
         raise ProgramInvalid.from_validation_error(error, raw, text, source) from error
+    return Checked(
+        program, tuple(ProgramWarning.from_violation(v, text) for v in warnings(violations))
+    )
 
 
-def load_program_file(path: Path) -> Program:
-    """Load a program file; its name must be ``<slug>.toml``.
+def load_program_text(text: str, source: str = "<string>") -> Program:
+    """check_program_text, for callers that only want the program."""
+    return check_program_text(text, source).program
+
+
+def check_program_file(path: Path, *, strict: bool = False) -> Checked:
+    """Check a program file; its name must be ``<slug>.toml``.
 
     Raises ProgramNotFound when the file does not exist or cannot be read, and
-    ProgramInvalid / ProgramRejected as load_program_text does."""
+    ProgramInvalid / ProgramRejected as check_program_text does."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ProgramNotFound(f"cannot read the program file: {error}", source=str(path)) from error
-    program = load_program_text(text, source=str(path))
+    checked = check_program_text(text, source=str(path), strict=strict)
+    program = checked.program
     if path.stem != program.slug:
         raise ProgramInvalid(
             f"the file is named {path.name!r} but declares slug {program.slug!r}; rename "
@@ -70,7 +90,12 @@ def load_program_file(path: Path) -> Program:
             path="program.slug",
             source=str(path),
         )
-    return program
+    return checked
+
+
+def load_program_file(path: Path) -> Program:
+    """check_program_file, for callers that only want the program."""
+    return check_program_file(path).program
 
 
 def get_program(slug: str) -> Program:

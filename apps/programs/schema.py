@@ -72,6 +72,10 @@ class FormField(Strict):
     # (e.g. "birth_date" for the entry-after-birth check). Free-form field names stay
     # free; meaning is declared here, and the lint reads it too.
     meaning: str | None = None
+    # The statute that requires collecting this fact. The non-discrimination check
+    # (rule ND-5) refuses a field that collects nationality or country or place of birth
+    # without one: such facts are collected only where a law asks for them.
+    collected_because: str | None = None
 
     @model_validator(mode="after")
     def _choices_only_for_choice(self) -> "FormField":
@@ -279,6 +283,12 @@ class ProgramHeader(Strict):
     effective_date: dt.date
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]]
     fee: Annotated[int, Field(ge=0)] = 0
+    # The country whose law this is (ISO 3166-1 alpha-2): its name, its people and its
+    # territories may be named in texts ("U.S. citizens"); every other country may not.
+    jurisdiction: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+    # What people gain by applying to a voluntary program, in every language (rule ND-4:
+    # a voluntary program must say what it offers).
+    benefit: LocalizedText = {}
 
 
 class Program(Strict):
@@ -311,6 +321,8 @@ class Program(Strict):
                 missing.append(f"{where} lacks {', '.join(sorted(absent))}")
 
         check("program.title", self.program.title)
+        if self.program.benefit:
+            check("program.benefit", self.program.benefit)
         check("notice.text", self.notice.text)
         for q in self.eligibility.questions:
             check(f"eligibility.questions[{q.code}].label", q.label)

@@ -5,22 +5,23 @@ spelled: ``gender``, ``Gender``, ``applicantGender``, ``sexo``, ``género``, ``m
 So every key and value is normalised the same way before matching — camelCase,
 snake_case and kebab-case split into words, accents stripped, case folded, plurals
 tolerated — and matched, longest phrase first, against synonym lists in English and
-Spanish. Countries are recognised by ISO 3166 code or by name (English or Spanish, via
-pycountry), because a list of countries under an obscure key still selects by origin.
+Spanish. Countries are recognised by ISO 3166 code or by name (CLDR, lexicon.py), because
+a list of countries under an obscure key still selects by origin.
 
 These lists are deliberately broad: they are only consulted for keys and values that
 take part in a selection (see lint.py), where a false alarm costs an author a rename
 and a miss costs people their equal treatment.
 """
 
-import gettext
 import re
-import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
 from functools import cache
 
 import pycountry
+
+from apps.programs import lexicon
+from apps.programs.text import folded_words
 
 
 class Category(StrEnum):
@@ -105,6 +106,11 @@ SYNONYMS: dict[Category, tuple[str, ...]] = {
 NEUTRAL: tuple[str, ...] = (
     "white list", "black list", "date of birth", "birth date", "fecha de nacimiento",
     "program name", "file name", "display name",
+    # Names of things, not of people: a criterion on an employer is not one on a name.
+    "employer name", "employer", "company name", "business name", "organisation name",
+    "organization name", "school name", "office name", "port name", "document name",
+    "user name", "agency name", "street name", "vessel name", "airline name",
+    "nombre empleador", "nombre empresa", "nombre escuela", "nombre oficina",
 )  # fmt: skip
 
 # Words that make a key a selection ("who the program applies to"), English and Spanish.
@@ -135,13 +141,10 @@ SEX_CODES = frozenset({"m", "f", "h", "v"})
 
 
 def words(text: str) -> list[str]:
-    """Split a key or value into normalised words: camelCase, snake_case, kebab-case and
-    dotted keys come apart; accents are stripped; case is folded; filler words go."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
-    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return [w for w in re.split(r"[^a-z0-9]+", text) if w and w not in _FILLER]
+    """Split a key or value into normalised words (text.py: NFKC, invisible characters
+    removed, any script): camelCase, snake_case, kebab-case and dotted keys come apart;
+    accents are stripped; case is folded; filler words go."""
+    return [w for w in folded_words(text, camel=True) if w not in _FILLER]
 
 
 def _forms(word: str) -> set[str]:
@@ -208,39 +211,19 @@ def is_selection_key(key: str) -> bool:
 
 @cache
 def _country_names() -> dict[str, str]:
-    """Normalised country name -> alpha-2, from pycountry in English and Spanish."""
-    spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"])
+    """Normalised country name -> alpha-2: CLDR names in English and Spanish (Babel),
+    ISO 3166 names (pycountry) and countryinfo's spellings (lexicon.py)."""
     names: dict[str, str] = {}
-    for country in pycountry.countries:
-        code = country.alpha_2
-        candidates = {country.name, spanish.gettext(country.name)}
-        for attribute in ("official_name", "common_name"):
-            if hasattr(country, attribute):
-                value = getattr(country, attribute)
-                candidates |= {value, spanish.gettext(value)}
-        # "Iran, Islamic Republic of" is also written "Iran".
-        candidates |= {name.split(",")[0] for name in list(candidates)}
-        for name in candidates:
-            names[" ".join(words(name))] = code
-    for alias, code in _ALIASES.items():
-        names[" ".join(words(alias))] = code
+    for language in ("en", "es"):
+        for phrase, code in lexicon.country_names(language).items():
+            names.setdefault(" ".join(w for w in phrase if w not in _FILLER), code)
     return names
 
 
-_ALIASES = {
-    "UAE": "AE", "Emirates": "AE", "Emiratos Arabes Unidos": "AE", "USA": "US",
-    "United States of America": "US", "UK": "GB", "Great Britain": "GB", "Burma": "MM",
-    "Ivory Coast": "CI", "Syria": "SY", "Siria": "SY", "Iran": "IR", "Russia": "RU",
-    "South Korea": "KR", "Corea del Norte": "KP", "Corea del Sur": "KR", "Laos": "LA",
-    "Vietnam": "VN", "Palestine": "PS", "Moldova": "MD", "Tanzania": "TZ",
-    "Bolivia": "BO", "Venezuela": "VE", "Libia": "LY", "Marruecos": "MA",
-}  # fmt: skip
-
-
-def country(value: str, *, any_case: bool = False) -> str | None:
+def country(value: str, *, any_case: bool = False, codes_only: bool = False) -> str | None:
     """The ISO 3166-1 alpha-2 code a string stands for, or None. Codes count only when
     written in capitals (ISO style) unless ``any_case``: a lone "in" or "is" is a word,
-    not India or Iceland."""
+    not India or Iceland. ``codes_only`` skips names."""
     text = value.strip()
     if re.fullmatch(r"[A-Za-z]{2,3}", text) and (any_case or text.isupper()):
         code = text.upper()
@@ -251,6 +234,8 @@ def country(value: str, *, any_case: bool = False) -> str | None:
         )
         if found is not None:
             return str(found.alpha_2)
+    if codes_only:
+        return None
     return _country_names().get(" ".join(words(text)))
 
 

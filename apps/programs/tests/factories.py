@@ -28,7 +28,17 @@ def raw_program(slug: str = "us-2025") -> dict[str, Any]:
 
 
 def voluntary(raw: dict[str, Any]) -> dict[str, Any]:
+    """The program as people would apply to it: kind, the benefit it offers, and a notice
+    without words of obligation (rule ND-4)."""
     raw["program"]["kind"] = "voluntary"
+    raw["program"]["benefit"] = {
+        "en": "A work permit while your application is decided",
+        "es": "Un permiso de trabajo mientras se decide su solicitud",
+    }
+    raw["notice"]["text"] = {
+        "en": "You may apply if you wish. Applying is free.",
+        "es": "Puede presentar una solicitud si lo desea. Es gratuito.",
+    }
     return raw
 
 

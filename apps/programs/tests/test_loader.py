@@ -142,7 +142,8 @@ def test_the_lint_runs_before_the_schema() -> None:
     assert error.location == f"eligibility.criteria[0].attribute (line {line})"
     message = str(error)
     assert message.startswith(
-        f"plan.toml: refused by rule ND-1 protected-characteristic at "
+        f"plan.toml: refused by rule ND-1 protected-characteristic in the eligibility "
+        f"criterion at "
         f"eligibility.criteria[0].attribute (line {line}): "
     )
     assert "\n" not in message
@@ -160,7 +161,9 @@ def test_a_rejection_lists_every_other_violation() -> None:
     error = caught.value
     assert [v.rule.id for v in error.violations] == ["ND-1", "ND-2", "ND-3"]
     assert len(error.details) == 2
-    assert error.details[0].startswith("ND-2 compulsory-nationality at eligibility.criteria[1]")
+    assert error.details[0].startswith(
+        "ND-2 compulsory-nationality in the eligibility criterion at eligibility.criteria[1]"
+    )
     assert "Also: ND-2" in str(error)
     assert error.as_dict()["details"] == list(error.details)
 

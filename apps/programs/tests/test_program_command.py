@@ -46,12 +46,17 @@ def test_check_refuses_nseers_with_rule_criterion_location_and_fix() -> None:
     lines = err.splitlines()
     assert lines[0] == f"REFUSED {NSEERS}"
     assert lines[1] == "  rule:      ND-1 protected-characteristic"
-    assert lines[2] == '  criterion: { attribute = "sex", op = "==", value = "male" }'
-    assert lines[3].startswith("  location:  eligibility.criteria[0].attribute (line ")
-    assert lines[4].startswith("  problem:   The criterion")
-    assert "Remove the criterion" in lines[4]
-    assert lines[5].startswith("  also:      ND-2 compulsory-nationality at ")
-    assert "eligibility.criteria[2]" in lines[5]
+    assert lines[2] == "  element:   eligibility criterion"
+    assert lines[3] == '  criterion: { attribute = "sex", op = "==", value = "male" }'
+    assert lines[4].startswith("  location:  eligibility.criteria[0].attribute (line ")
+    assert lines[5].startswith("  problem:   The eligibility criterion")
+    assert "Remove the criterion" in lines[5]
+    assert lines[6].startswith(
+        "  also:      ND-2 compulsory-nationality in the eligibility criterion at "
+    )
+    assert "eligibility.criteria[2]" in lines[6]
+    # The notice is read too, in both languages.
+    assert any("in the notice (es) at notice.text.es (line " in line for line in lines)
     assert str(error) == "1 of 2 program files refused or invalid"
 
 

@@ -4,7 +4,6 @@ the rest of the code expect; the 2002 Special Registration file is refused, by n
 import pytest
 
 from apps.programs.errors import ProgramRejected
-from apps.programs.lint import ND1, ND2
 from apps.programs.loader import available_programs, get_program, load_program_file
 from apps.programs.schema import BlindIndex, FieldType, ProgramKind
 from apps.programs.tests.factories import NSEERS, PROGRAMS_DIR
@@ -86,7 +85,7 @@ def test_us_2025_documents_exemptions_and_purposes() -> None:
     assert i94.expired_still_counts
     assert all(d.reference for d in program.documents)
     assert {e.code for e in program.exemptions} == {
-        "a-g-nonimmigrant", "american-indian-born-in-canada", "texas-band-of-kickapoo",
+        "a-g-nonimmigrant", "ina-289-entrant", "pub-l-97-429-card",
     }  # fmt: skip
     assert [p.code for p in program.purposes] == [
         "case-processing", "identity-verification", "duplicate-resolution", "privacy-request",
@@ -142,9 +141,17 @@ def test_nseers_is_refused_by_name() -> None:
     assert error.criterion == '{ attribute = "sex", op = "==", value = "male" }'
     line = next(n for n, text in enumerate(NSEERS.read_text().splitlines(), 1) if '"sex"' in text)
     assert error.location == f"eligibility.criteria[0].attribute (line {line})"
-    assert [(v.rule, v.location) for v in error.violations] == [
-        (ND1, "eligibility.criteria[0].attribute"),
-        (ND2, "eligibility.criteria[2].attribute"),
+    # Refused for its criteria, and for its notice and form too: the notice tells men
+    # of "the listed countries" to appear, in both languages, and the form collects
+    # nationality without naming the statute that requires it.
+    assert [(v.rule.id, v.element, v.location) for v in error.violations] == [
+        ("ND-1", "eligibility criterion", "eligibility.criteria[0].attribute"),
+        ("ND-2", "eligibility criterion", "eligibility.criteria[2].attribute"),
+        ("ND-5", "form field", "form.sections[0].fields[3]"),
+        ("ND-2", "notice (en)", "notice.text.en"),
+        ("ND-1", "notice (en)", "notice.text.en"),
+        ("ND-2", "notice (es)", "notice.text.es"),
+        ("ND-1", "notice (es)", "notice.text.es"),
     ]
     assert "25 countries" not in error.criterion  # the sex criterion comes first
     assert "a list of 25 countries" not in str(error)  # the attribute names it already

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.programs.errors import ProgramError, ProgramNotFound, ProgramRejected
-from apps.programs.loader import available_programs, get_program, load_program_file
+from apps.programs.loader import available_programs, check_program_file, get_program
 from apps.programs.schema import Program
 
 EXIT_REFUSED = 2  # refused, invalid or missing program file
@@ -28,6 +28,11 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         check = actions.add_parser("check", help="lint and validate program files")
         check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        check.add_argument(
+            "--strict",
+            action="store_true",
+            help="refuse a file for warnings too (a rule that may stand in for a trait)",
+        )
         actions.add_parser("list", help="programs in REGISTRY_PROGRAMS_DIR")
         show = actions.add_parser("show", help="summary of one program")
         show.add_argument("slug", metavar="SLUG")
@@ -35,25 +40,39 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "check":
-            self.check_files(options["files"])
+            self.check_files(options["files"], strict=options["strict"])
         elif action == "list":
             self.list_programs()
         else:
             self.show(options["slug"])
 
-    def check_files(self, files: list[Path]) -> None:
+    def check_files(self, files: list[Path], *, strict: bool = False) -> None:
         failed = 0
         for path in files:
             try:
-                program = load_program_file(path)
+                checked = check_program_file(path, strict=strict)
             except ProgramError as error:
                 failed += 1
                 self.report(error)
                 continue
+            program = checked.program
+            for warning in checked.warnings:
+                self.stdout.write(
+                    "\n".join(
+                        [
+                            f"WARNING {path}",
+                            f"  rule:      {warning.rule}",
+                            f"  element:   {warning.element}",
+                            f"  location:  {warning.location}",
+                            f"  problem:   {warning.message}",
+                        ]
+                    )
+                )
+            noted = f" ({len(checked.warnings)} warnings)" if checked.warnings else ""
             self.stdout.write(
                 f"OK {program.slug} {program.program.version}: "
                 f"{len(program.documents)} documents, {len(program.form.fields())} form "
-                f"fields, languages {', '.join(program.program.languages)}"
+                f"fields, languages {', '.join(program.program.languages)}{noted}"
             )
         if failed:
             raise CommandError(
@@ -93,6 +112,8 @@ class Command(BaseCommand):
         lines = [f"{verdict} {error.source}".rstrip()]
         if error.rule:
             lines.append(f"  rule:      {error.rule}")
+        if error.element:
+            lines.append(f"  element:   {error.element}")
         if error.criterion:
             lines.append(f"  criterion: {error.criterion}")
         if error.location:
