@@ -17,6 +17,35 @@ from apps.accounts.permissions import STAFF_ROLES, Role
 # The browser fixtures (server, browser_page) are defined once, for every app's tests.
 pytest_plugins = ["tests.browser.plumbing"]
 
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, with the shipped programs in force (tests/programs_in_force.py):
+    the system runs only approved programs."""
+    from tests.programs_in_force import put_shipped_in_force
+
+    with django_db_blocker.unblock():
+        put_shipped_in_force()
+
+
+@pytest.fixture(autouse=True)
+def _programs_in_force_after_flush(request: pytest.FixtureRequest) -> None:
+    """A transactional test empties the database after it runs: the next one puts the
+    shipped programs back in force."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in (
+        request.fixturenames
+    )
+    if marker is not None and marker.kwargs.get("transaction"):
+        transactional = True
+    if transactional:
+        from tests.programs_in_force import put_shipped_in_force, shipped_in_force
+
+        request.getfixturevalue("transactional_db")
+        if not shipped_in_force():
+            put_shipped_in_force()
+
+
 PEOPLE = {
     Role.REGISTRANT: "amal",
     Role.GUARDIAN: "gabriela",

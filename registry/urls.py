@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("apps.transparency.urls")),
     path("", include("apps.partners.urls")),
     path("", include("apps.jobs.urls")),
+    path("", include("apps.programs.urls")),  # issue 15: programs in force
     # Partner clients get bearer tokens here (client credentials) and may revoke them.
     path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2_token"),
     path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2_revoke"),

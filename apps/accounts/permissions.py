@@ -97,6 +97,9 @@ class Permission(StrEnum):
     # background jobs (issue 20): the schedule, its runs, the workers and the outbox
     JOB_RUNS_READ = "job:run:read"
     JOB_RUN_START = "job:run:start"
+    # programs in force: four eyes, published (issue 15)
+    PROGRAM_PROPOSE = "program:version:propose"
+    PROGRAM_APPROVE = "program:version:approve"
 
 
 _SELF = {
@@ -163,6 +166,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.STATISTICS_LEDGER_READ,
             Permission.AGREEMENT_RECORD,
             Permission.AGREEMENT_APPROVE,
+            # issue 15: a privacy officer may propose a program file and approve one
+            # another proposed (two approvers, neither the proposer).
+            Permission.PROGRAM_PROPOSE,
+            Permission.PROGRAM_APPROVE,
         }
     ),
     # The auditor checks the log but never reads a person's record.
@@ -181,6 +188,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.BIOMETRICS_INDEX_MANAGE,
             Permission.PROOF_KEY_MANAGE,
             Permission.RETENTION_READ,
+            # issue 15: the administrator deploys program files and proposes them;
+            # only privacy officers approve.
+            Permission.PROGRAM_PROPOSE,
         }
     ),
     Role.PARTNER: frozenset(),

@@ -1,16 +1,19 @@
-"""Loading program files: TOML -> non-discrimination lint -> schema -> Program.
+"""Loading programs: a file is checked (TOML -> non-discrimination check -> schema ->
+Program); the running system uses only the programs in force.
 
-The order matters: the lint runs on the raw parsed file before the schema, so a program
+The order matters: the check runs on the raw parsed file before the schema, so a program
 that selects people by sex is refused *for that reason* (ProgramRejected, naming the
-rule and criterion), not for an unknown key. Loaded programs are cached per file and
-modification time, so editing a file takes effect without a restart and an unchanged
-file is parsed once.
+rule, element and line), not for an unknown key. Warnings come back with the program
+(Checked) and refuse the file only when the check is strict.
+
+``get_program`` and ``available_programs`` answer with the versions in force — texts two
+privacy officers approved (services.py) — never with the files on disk, so editing a
+file changes nothing until its new text is approved. A text is parsed once per digest.
 """
 
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from pydantic import ValidationError
 
 from apps.programs.errors import ProgramInvalid, ProgramNotFound, ProgramRejected, ProgramWarning
 from apps.programs.lint import errors, lint_program, warnings
+from apps.programs.models import ProgramVersion, VersionStatus
 from apps.programs.schema import Program
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")  # the same pattern as schema.Slug
@@ -99,48 +103,67 @@ def load_program_file(path: Path) -> Program:
 
 
 def get_program(slug: str) -> Program:
-    """The program ``REGISTRY_PROGRAMS_DIR/<slug>.toml``, loaded once per file version.
+    """The program ``slug`` as in force: the text two privacy officers approved
+    (services.approve), parsed once per digest. The file on disk is not read: a changed
+    file takes effect only once its new text is approved.
 
-    Raises ProgramNotFound for a slug that is not a valid slug (checked before any file
-    is touched, so a slug like ``../x`` never reaches the filesystem) or has no file;
-    ProgramInvalid / ProgramRejected when the file is broken or refused."""
+    Raises ProgramNotFound for a slug that is not a valid slug, or that has no version in
+    force."""
     if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise ProgramNotFound(
             f"{slug!r} is not a program slug (lowercase letters, digits and dashes)"
         )
-    path = Path(settings.REGISTRY_PROGRAMS_DIR) / f"{slug}.toml"
-    try:
-        stat = path.stat()
-    except OSError as error:
+    found = (
+        ProgramVersion.objects.filter(slug=slug, status=VersionStatus.ACTIVE)
+        .values_list("pk", "digest")
+        .first()
+    )
+    if found is None:
         raise ProgramNotFound(
-            f"there is no program {slug!r}: {path} does not exist", source=str(path)
-        ) from error
-    return _load_cached(path, stat.st_mtime_ns, stat.st_size)
+            f"no version of program {slug!r} is in force: propose its file in the console "
+            "(Programs) and have two privacy officers approve it"
+        )
+    return _in_force(*found)
 
 
 def available_programs() -> list[Program]:
-    """Every ``*.toml`` directly in REGISTRY_PROGRAMS_DIR (not examples/), by slug.
+    """Every program in force, by slug."""
+    versions = ProgramVersion.objects.filter(status=VersionStatus.ACTIVE).values_list(
+        "pk", "digest"
+    )
+    return sorted((_in_force(pk, digest) for pk, digest in versions), key=lambda p: p.slug)
 
-    A refused or invalid file raises rather than being skipped: a deployment must not
-    quietly run without a program it was given."""
+
+def program_files() -> list[Path]:
+    """The ``*.toml`` files directly in REGISTRY_PROGRAMS_DIR (not examples/): what may
+    be proposed."""
     directory = Path(settings.REGISTRY_PROGRAMS_DIR)
     if not directory.is_dir():
         raise ProgramNotFound(
             f"the programs directory {directory} does not exist; set REGISTRY_PROGRAMS_DIR"
         )
-    programs = []
-    for path in sorted(directory.glob("*.toml")):
-        stat = path.stat()
-        programs.append(_load_cached(path, stat.st_mtime_ns, stat.st_size))
-    return sorted(programs, key=lambda program: program.slug)
+    return sorted(directory.glob("*.toml"))
 
 
 def clear_cache() -> None:
-    """Forget loaded programs (tests that rewrite files in place within a clock tick)."""
-    _load_cached.cache_clear()
+    """Forget parsed programs (tests that check the parsing itself)."""
+    _BY_DIGEST.clear()
 
 
-@lru_cache(maxsize=64)
-def _load_cached(path: Path, mtime_ns: int, size: int) -> Program:
-    # mtime and size are part of the key so an edited file is loaded again.
-    return load_program_file(path)
+# Parsed programs by digest: a digest names one text forever, so an entry never goes
+# stale; a new version in force has a new digest.
+_BY_DIGEST: dict[str, Program] = {}
+_KEPT = 64
+
+
+def _in_force(pk: int, digest: str) -> Program:
+    program = _BY_DIGEST.get(digest)
+    if program is None:
+        text = ProgramVersion.objects.values_list("text", flat=True).get(pk=pk)
+        # Checked at each approval, and again here: the check's rules may have grown
+        # since, and a text it now refuses must stop being used.
+        program = load_program_text(text, source=f"program in force {digest[:12]}")
+        if len(_BY_DIGEST) >= _KEPT:
+            _BY_DIGEST.clear()
+        _BY_DIGEST[digest] = program
+    return program

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.console.charts import LineChart, line_chart
 from apps.partners.queries import public_register
+from apps.programs.queries import public_register as programs_register
 from apps.registrations.models import CaseState
 from apps.transparency.counting import NO_OFFICE, OTHER, TABLE_TITLES
 from apps.transparency.models import Release
@@ -109,4 +110,6 @@ def public_context(latest: int = 12) -> dict[str, Any]:
         "policy": policy,
         # Issue 8: every data-sharing agreement ever in force, with its monthly use.
         "agreements": public_register(),
+        # Issue 15: every program version ever in force, its approvers and its text.
+        "programs": programs_register(),
     }

@@ -24,6 +24,7 @@ from apps.registrations import casework
 from apps.registrations import services as registrations
 from apps.registrations.models import Registration
 from conftest import VALID_FORM, make_user
+from tests.programs_in_force import put_in_force
 
 Committed = Callable[[], AbstractContextManager[Any]]
 
@@ -122,6 +123,7 @@ def program_with(settings: LazySettings, tmp_path: Path) -> Callable[..., None]:
                 text = "\n".join(lines) + "\n"
             (directory / source.name).write_text(text)
         settings.REGISTRY_PROGRAMS_DIR = directory
+        put_in_force([directory / "us-2025.toml"])  # the changed text, as if approved
 
     return change
 

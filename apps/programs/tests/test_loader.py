@@ -1,7 +1,6 @@
 """Loading program files: errors that say where and how to fix, the lint before the
-schema, slugs checked before the filesystem, and a cache that notices edits."""
+schema, slugs checked before anything is read, and only approved texts in force."""
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,10 @@ from apps.programs.loader import (
     get_program,
     load_program_file,
     load_program_text,
+    program_files,
 )
 from apps.programs.tests.factories import PROGRAMS_DIR, raw_program, to_toml, with_criteria
+from tests.programs_in_force import put_in_force
 
 
 def line_of(text: str, fragment: str) -> int:
@@ -184,57 +185,49 @@ def test_a_missing_file_is_not_found(tmp_path: Path) -> None:
     assert caught.value.code == "program_not_found"
 
 
-def test_get_program_loads_from_the_programs_dir_and_caches(programs_dir: Path) -> None:
-    write(programs_dir, "us-2025.toml", raw_program())
+@pytest.mark.django_db
+def test_get_program_serves_the_version_in_force_parsed_once() -> None:
     program = get_program("us-2025")
     assert program.slug == "us-2025"
-    assert get_program("us-2025") is program
+    assert get_program("us-2025") is program  # parsed once per digest
 
 
-def test_an_edited_file_is_loaded_again(programs_dir: Path) -> None:
+@pytest.mark.django_db
+def test_an_edited_file_changes_nothing_until_its_text_is_in_force(programs_dir: Path) -> None:
     raw = raw_program()
-    path = write(programs_dir, "us-2025.toml", raw)
-    assert get_program("us-2025").program.version == "2025.1"
     raw["program"]["version"] = "2025.2"
     write(programs_dir, "us-2025.toml", raw)
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert get_program("us-2025").program.version == "2025.1"  # the approved text
+    put_in_force([programs_dir / "us-2025.toml"])
     assert get_program("us-2025").program.version == "2025.2"
 
 
 @pytest.mark.parametrize("slug", ["../us-2025", "US-2025", "us_2025", "", "a", "x/../../etc"])
-def test_a_bad_slug_is_refused_before_the_filesystem_is_touched(
-    slug: str, programs_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def no_filesystem(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the filesystem was touched")
-
-    monkeypatch.setattr(Path, "stat", no_filesystem)
+def test_a_bad_slug_is_refused_before_anything_is_read(slug: str) -> None:
+    # No database access is allowed in this test: the slug is refused first.
     with pytest.raises(ProgramNotFound, match="is not a program slug"):
         get_program(slug)
 
 
-def test_an_unknown_slug_is_not_found(programs_dir: Path) -> None:
-    with pytest.raises(ProgramNotFound, match="there is no program 'xx-1999'"):
+@pytest.mark.django_db
+def test_an_unknown_slug_is_not_in_force() -> None:
+    with pytest.raises(ProgramNotFound, match="no version of program 'xx-1999' is in force"):
         get_program("xx-1999")
 
 
-def test_available_programs_are_sorted_and_skip_subdirectories(programs_dir: Path) -> None:
-    write(programs_dir, "us-2025.toml", raw_program())
-    write(programs_dir, "tps-example.toml", raw_program("tps-example"))
-    (programs_dir / "examples").mkdir()
-    write(programs_dir / "examples", "special-registration-2002.toml", raw_program("tps-example"))
+@pytest.mark.django_db
+def test_available_programs_are_the_programs_in_force() -> None:
     assert [p.slug for p in available_programs()] == ["tps-example", "us-2025"]
 
 
-def test_a_refused_file_in_the_programs_dir_raises(programs_dir: Path) -> None:
+def test_program_files_skip_subdirectories(programs_dir: Path) -> None:
     write(programs_dir, "us-2025.toml", raw_program())
-    write(programs_dir, "special-registration-2002.toml", raw_program("special-registration-2002"))
-    with pytest.raises(ProgramRejected):
-        available_programs()
+    (programs_dir / "examples").mkdir()
+    write(programs_dir / "examples", "special-registration-2002.toml", raw_program("tps-example"))
+    assert [p.name for p in program_files()] == ["us-2025.toml"]
 
 
 def test_a_missing_programs_dir_is_reported(settings: SettingsWrapper, tmp_path: Path) -> None:
     settings.REGISTRY_PROGRAMS_DIR = tmp_path / "nowhere"
     with pytest.raises(ProgramNotFound, match="REGISTRY_PROGRAMS_DIR"):
-        available_programs()
+        program_files()

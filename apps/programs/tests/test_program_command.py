@@ -78,14 +78,23 @@ def test_check_reports_a_missing_file(tmp_path: Path) -> None:
     assert err.startswith(f"NOT FOUND {tmp_path / 'nope.toml'}")
 
 
-def test_list_shows_the_programs_in_the_programs_dir() -> None:
+@pytest.mark.django_db
+def test_list_shows_the_program_files_and_whether_they_are_in_force(
+    settings: Settings, tmp_path: Path
+) -> None:
     out, _ = run("list")
-    assert [line.split("\t")[:3] for line in out.splitlines()] == [
-        ["tps-example", "2025.1", "voluntary"],
-        ["us-2025", "2025.1", "compulsory"],
+    assert [line.split("\t")[:5] for line in out.splitlines()] == [
+        ["tps-example", "2025.1", "voluntary", "2025-06-02", "in force"],
+        ["us-2025", "2025.1", "compulsory", "2025-04-11", "in force"],
     ]
+    edited = US_FILE.read_text().replace('version = "2025.1"', 'version = "2025.2"', 1)
+    (tmp_path / US_FILE.name).write_text(edited)
+    settings.REGISTRY_PROGRAMS_DIR = tmp_path
+    out, _ = run("list")
+    assert out.split("\t")[:5] == ["us-2025", "2025.2", "compulsory", "2025-04-11", "not proposed"]
 
 
+@pytest.mark.django_db
 def test_list_fails_when_a_deployed_file_is_refused(settings: Settings, tmp_path: Path) -> None:
     settings.REGISTRY_PROGRAMS_DIR = tmp_path
     (tmp_path / NSEERS.name).write_text(NSEERS.read_text())
@@ -94,6 +103,7 @@ def test_list_fails_when_a_deployed_file_is_refused(settings: Settings, tmp_path
     assert "ND-1 protected-characteristic" in err
 
 
+@pytest.mark.django_db
 def test_show_summarises_a_program() -> None:
     out, _ = run("show", "us-2025")
     assert out.splitlines()[0] == (
@@ -104,6 +114,7 @@ def test_show_summarises_a_program() -> None:
     assert "purposes: case-processing, identity-verification" in out
 
 
+@pytest.mark.django_db
 def test_show_an_unknown_program_exits_2() -> None:
     _, err, error = run_failing("show", "xx-1999")
     assert error.returncode == 2

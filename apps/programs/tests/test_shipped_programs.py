@@ -8,6 +8,10 @@ from apps.programs.loader import available_programs, get_program, load_program_f
 from apps.programs.schema import BlindIndex, FieldType, ProgramKind
 from apps.programs.tests.factories import NSEERS, PROGRAMS_DIR
 
+# get_program serves the versions in force: the shipped texts, approved in the test
+# database (tests/programs_in_force.py).
+pytestmark = pytest.mark.django_db
+
 # name: (type, required, max_length or None, max_items or None, index, meaning)
 US_FIELDS = {
     "family_name": ("text", True, 100, None, "family_name", "family_name"),

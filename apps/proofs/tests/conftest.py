@@ -13,6 +13,7 @@ from apps.registrations import casework, services
 from apps.registrations.models import Registration
 from apps.registrations.reasons import Decision
 from conftest import VALID_FORM, client_for
+from tests.programs_in_force import put_in_force
 
 PROGRAMS = Path(__file__).resolve().parents[3] / "programs"
 
@@ -62,4 +63,5 @@ def thumbnail_program(settings: Any, tmp_path: Path) -> None:
             text = text.replace('holder_binding = "card_photo"', 'holder_binding = "qr_thumbnail"')
         (tmp_path / path.name).write_text(text)
     settings.REGISTRY_PROGRAMS_DIR = tmp_path
+    put_in_force([tmp_path / "us-2025.toml"])  # the changed text, as if approved
     assert loader.get_program("us-2025").proof.holder_binding == "qr_thumbnail"

@@ -13,8 +13,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.programs.errors import ProgramError, ProgramNotFound, ProgramRejected
-from apps.programs.loader import available_programs, check_program_file, get_program
+from apps.programs.loader import check_program_file, get_program, program_files
+from apps.programs.models import ProgramVersion, VersionStatus
 from apps.programs.schema import Program
+from apps.programs.services import digest_of
 
 EXIT_REFUSED = 2  # refused, invalid or missing program file
 
@@ -33,8 +35,8 @@ class Command(BaseCommand):
             action="store_true",
             help="refuse a file for warnings too (a rule that may stand in for a trait)",
         )
-        actions.add_parser("list", help="programs in REGISTRY_PROGRAMS_DIR")
-        show = actions.add_parser("show", help="summary of one program")
+        actions.add_parser("list", help="program files and whether their text is in force")
+        show = actions.add_parser("show", help="summary of the version in force of a program")
         show.add_argument("slug", metavar="SLUG")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -81,21 +83,32 @@ class Command(BaseCommand):
             )
 
     def list_programs(self) -> None:
+        """Each file in REGISTRY_PROGRAMS_DIR, and whether its text is in force."""
         try:
-            programs = available_programs()
+            files = program_files()
         except ProgramError as error:
             self.report(error)
-            raise CommandError(
-                "a program file is refused or invalid", returncode=EXIT_REFUSED
-            ) from error
-        for program in programs:
+            raise CommandError("no programs directory", returncode=EXIT_REFUSED) from error
+        failed = 0
+        for path in files:
+            try:
+                program = check_program_file(path).program
+            except ProgramError as error:
+                failed += 1
+                self.report(error)
+                continue
             header = program.program
             self.stdout.write(
                 f"{program.slug}\t{header.version}\t{header.kind}\t{header.effective_date}\t"
-                f"{program.text(header.title, 'en')}"
+                f"{file_state(program.slug, path)}\t{program.text(header.title, 'en')}"
+            )
+        if failed:
+            raise CommandError(
+                f"{failed} program files refused or invalid", returncode=EXIT_REFUSED
             )
 
     def show(self, slug: str) -> None:
+        """The version in force (what the system runs), not the file on disk."""
         try:
             program = get_program(slug)
         except ProgramError as error:
@@ -121,6 +134,19 @@ class Command(BaseCommand):
         lines.append(f"  problem:   {error.message}")
         lines += [f"  also:      {detail}" for detail in error.details]
         self.stderr.write("\n".join(lines))
+
+
+def file_state(slug: str, path: Path) -> str:
+    """ "in force", "proposed" (awaiting approval) or "not proposed" for this file's text."""
+    digest = digest_of(path.read_text(encoding="utf-8"))
+    states = dict(
+        ProgramVersion.objects.filter(slug=slug, digest=digest).values_list("status", "digest")
+    )
+    if VersionStatus.ACTIVE in states:
+        return "in force"
+    if VersionStatus.PROPOSED in states:
+        return "proposed"
+    return "not proposed"
 
 
 def summary(program: Program) -> list[str]:

@@ -30,6 +30,9 @@ DEMO_ACCOUNTS = [
     ("ali.auditor@example.org", Role.AUDITOR),
     ("ada.admin@example.org", Role.ADMIN),
 ]
+# A second privacy officer: a program is in force only when two privacy officers other
+# than its proposer approve it (issue 15). Ada proposes, Priya and Paulo approve.
+SECOND_PRIVACY_OFFICER = "paulo.privacy@example.org"
 
 
 def demo_form(family: str, given: str, birth: str, passport: str) -> dict[str, Any]:
@@ -70,20 +73,13 @@ class Command(BaseCommand):
             raise CommandError("Demo data is for development only (DEBUG=1).")
         users = {}
         for email, role in DEMO_ACCOUNTS:
-            user = User.objects.filter(email=email).first()
-            if user is None:
-                user = User.objects.create_user(
-                    username=email,
-                    email=email,
-                    password=DEMO_PASSWORD,
-                    role=role.value,
-                    email_verified_at=timezone.now(),
-                    is_staff=role is Role.ADMIN,
-                    is_superuser=role is Role.ADMIN,
-                )
+            user = self._account(email, role)
             users[role] = user
             if role in STAFF_ROLES:
                 self._staff_device(user)
+        paulo = self._account(SECOND_PRIVACY_OFFICER, Role.PRIVACY_OFFICER)
+        self._staff_device(paulo)
+        self._programs(users[Role.ADMIN], [users[Role.PRIVACY_OFFICER], paulo])
         self._offices()
         amal = users[Role.REGISTRANT]
         if not amal.filings.exists():
@@ -96,12 +92,46 @@ class Command(BaseCommand):
                 idempotency_key="demo-amal",
             )
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
-        for email, role in DEMO_ACCOUNTS:
+        for email, role in [*DEMO_ACCOUNTS, (SECOND_PRIVACY_OFFICER, Role.PRIVACY_OFFICER)]:
             self.stdout.write(f"  {role.value:<16} {email}")
         self.stdout.write(
             "Staff also confirm a TOTP code. Add this demo secret to an authenticator app "
             f"(or run `oathtool --totp -b {DEMO_TOTP_SECRET}`): {DEMO_TOTP_SECRET}"
         )
+
+    def _account(self, email: str, role: Role) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=email,
+                email=email,
+                password=DEMO_PASSWORD,
+                role=role.value,
+                email_verified_at=timezone.now(),
+                is_staff=role is Role.ADMIN,
+                is_superuser=role is Role.ADMIN,
+            )
+        return user
+
+    def _programs(self, proposer: User, approvers: list[User]) -> None:
+        """Put each program file in force the way a deployment does: the administrator
+        proposes it, two privacy officers approve its digest (apps.programs.services,
+        audited and published). A file whose text is in force already is left alone."""
+        from apps.programs import services as programs
+        from apps.programs.loader import program_files
+        from apps.programs.models import ProgramVersion, VersionStatus
+
+        for path in program_files():
+            digest = programs.digest_of(path.read_text(encoding="utf-8"))
+            if ProgramVersion.objects.filter(
+                slug=path.stem, digest=digest, status=VersionStatus.ACTIVE
+            ).exists():
+                continue
+            version = programs.propose(proposer, path.stem)
+            for approver in approvers:
+                if not version.approvals.filter(approver=approver).exists():
+                    programs.approve(approver, version, digest=version.digest)
+            self.stdout.write(f"Program {version.slug} {version.version} in force ({digest[:12]})")
 
     def _offices(self) -> None:
         # A development convenience that reaches into apps.appointments (which depends
