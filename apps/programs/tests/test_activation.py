@@ -76,7 +76,8 @@ def test_two_privacy_officers_put_a_deployed_file_in_force(
     assert (program.program.version, program.retention.draft_days) == ("2025.2", 60)
     proposal.refresh_from_db()
     before.refresh_from_db()
-    assert proposal.status == VersionStatus.ACTIVE and proposal.in_force_from is not None
+    assert proposal.status == VersionStatus.ACTIVE
+    assert proposal.in_force_from is not None
     assert before.status == VersionStatus.SUPERSEDED
     assert before.in_force_until == proposal.in_force_from
     assert [a.approver for a in proposal.approvals.all()] == [priya, paulo]

@@ -32,11 +32,16 @@ ROUTES: list[tuple[str, str, str, Permission | None, Any]] = [
     ("list", "get", "/console/programs/", CHECK, None),
     ("propose", "post", "/console/programs/us-2025/propose/", PROPOSE, {}),
     ("version", "get", "/console/programs/versions/{pk}/", CHECK, None),
-    ("approve", "post", "/console/programs/versions/{pk}/approve/", APPROVE, {"digest": "{digest}", "read": "on"}),
+    ("approve", "post", "/console/programs/versions/{pk}/approve/", APPROVE,
+     {"digest": "{digest}", "read": "on"}),
     ("decline", "post", "/console/programs/versions/{pk}/decline/", APPROVE, {"reason": "Not yet"}),
     ("public text", "get", "/transparency/programs/us-2025/{active}/", None, None),
 ]  # fmt: skip
-PAGE_NAMES = {"{pk}": "<int:pk>", "us-2025/propose": "<slug:slug>/propose", "us-2025/{active}": "<slug:slug>/<str:digest>"}  # fmt: skip
+PAGE_NAMES = {
+    "{pk}": "<int:pk>",
+    "us-2025/propose": "<slug:slug>/propose",
+    "us-2025/{active}": "<slug:slug>/<str:digest>",
+}
 
 
 @pytest.fixture
@@ -101,7 +106,8 @@ def test_two_privacy_officers_approve_in_the_console_and_the_public_sees_it(
     assert response["Location"] == f"/console/programs/versions/{proposal.pk}/"
 
     page = priya.get(f"/console/programs/versions/{proposal.pk}/").content.decode()
-    assert proposal.digest in page and "version = &quot;2025.2&quot;" in page
+    assert proposal.digest in page
+    assert "version = &quot;2025.2&quot;" in page
     assert 'id="check-ok"' in page
     wrong = priya.post(
         f"/console/programs/versions/{proposal.pk}/approve/", {"digest": "0" * 64, "read": "on"}
@@ -126,7 +132,8 @@ def test_two_privacy_officers_approve_in_the_console_and_the_public_sees_it(
     assert 'data-in-force="no"' in public  # the version before stays listed
     assert "Privacy officer #" in public  # approvers without a recorded name
     text = Client().get(f"/transparency/programs/us-2025/{proposal.digest}/")
-    assert text.status_code == 200 and "version = &quot;2025.2&quot;" in text.content.decode()
+    assert text.status_code == 200
+    assert "version = &quot;2025.2&quot;" in text.content.decode()
     download = Client().get(f"/transparency/programs/us-2025/{proposal.digest}/?format=toml")
     assert services.digest_of(download.content.decode()) == proposal.digest
 
