@@ -179,8 +179,9 @@ def lint_program(raw: Mapping[str, Any]) -> list[Violation]:
                     finding.evidence, implied=finding.category is None, unit=finding.unit,
                 )
             )  # fmt: skip
-    # Inside a rule the structure already judged, the text says nothing new.
-    judged = [finding.unit for finding in walker.findings]
+    # Inside a rule the structure already refused, the text says nothing new (an allowed
+    # nationality criterion of a voluntary program is not refused: its texts are read).
+    judged = [v.element_path for v in found]
     found += [
         v
         for v in _texts(raw, header, voluntary)

@@ -69,7 +69,10 @@ def _index(languages: tuple[str, ...]) -> Index:
 
 @cache
 def _obligations() -> Index:
-    return Index([(p, "obligation") for p in _phrases(terms.OBLIGATION)])
+    # The value is how many words before the phrase a negation may stand.
+    return Index(
+        [(p, 6) for p in _phrases(terms.OBLIGATION)] + [(p, 2) for p in _phrases(terms.SANCTION)]
+    )
 
 
 class Reader:
@@ -100,8 +103,9 @@ class Reader:
             ws = words(sentence)
             i = 0
             while i < len(ws):
-                n, _ = _obligations().longest(ws, i)
-                if n and not any(w.folded in terms.NEGATION for w in ws[max(0, i - 6) : i]):
+                n, reach = _obligations().longest(ws, i)
+                window = ws[max(0, i - int(str(reach[0]))) : i] if n else []
+                if n and not any(w.folded in terms.NEGATION for w in window):
                     found.append(" ".join(w.text for w in ws[i : i + n]))
                 i += n or 1
         return found
@@ -164,14 +168,17 @@ class Reader:
         if i + n < len(ws) and ws[i + n].folded in terms.MEDIUM_AFTER:
             return True
         j = i - 1
-        while j >= 0:
-            word = ws[j].folded
-            if word in terms.MEDIUM_BEFORE and word not in _JOINERS:
-                return True
-            if word not in _JOINERS and word not in self.language_words:
-                return False
+        while j >= 0 and (ws[j].folded in _JOINERS or ws[j].folded in self.language_words):
             j -= 1
-        return False
+        if j < 0:
+            return False
+        word = ws[j].folded
+        # "in Arabic", "Spanish version", "interpreters for Arabic and Somali"
+        return (
+            word in terms.MEDIUM_BEFORE
+            or word in terms.MEDIUM_AFTER
+            or (word in {"for", "para", "de"} and j > 0 and ws[j - 1].folded in terms.MEDIUM_AFTER)
+        )
 
     def _country(self, code: str, phrase: str, span: list[Word], context: set[str]) -> Hit | None:
         if code in self.own:
@@ -222,7 +229,8 @@ def _language_words(languages: tuple[str, ...]) -> frozenset[str]:
 
 
 def _de_habla(ws: list[Word], i: int) -> bool:
-    return i >= 2 and ws[i - 1].folded == "de" and ws[i - 2].folded in terms.SPEECH
+    """"speakers of Arabic", "de habla árabe"."""
+    return i >= 2 and ws[i - 1].folded in {"of", "de"} and ws[i - 2].folded in terms.SPEECH
 
 
 def _sex(ws: list[Word], i: int, counterparts: set[str], phrase: str) -> Hit | None:

@@ -132,7 +132,7 @@ class Walker:
             elif normal_key(key) in shape:
                 sub = shape[normal_key(key)]
                 if sub is None:
-                    self.unknown(value, here)
+                    self.unknown(value, here, lists=False)  # a schema leaf: not a rule
                 elif isinstance(value, Mapping):
                     self.known(value, here, sub)
                 elif isinstance(value, list):
@@ -153,7 +153,16 @@ class Walker:
             evidence = f"keys that are country codes: {shown}"
             self.findings.append(Finding(None, path, path, evidence))
 
-    def unknown(self, value: Any, path: tuple[PathPart, ...]) -> None:
+    def unknown(self, value: Any, path: tuple[PathPart, ...], *, lists: bool = True) -> None:
+        """Material the schema does not define. A list of two or more countries there is a
+        country list whatever its key (``[policy] k7 = ["Irán", "Irak"]``)."""
+        if lists and isinstance(value, list) and len(value) >= 2:
+            codes = vocabulary.country_list(value)
+            if codes:
+                shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
+                evidence = f"a list of {len(codes)} countries: {shown}"
+                self.findings.append(Finding(None, path, path, evidence))
+                return
         if isinstance(value, Mapping):
             self.country_table(value, path)
             for key, item in value.items():
@@ -163,7 +172,7 @@ class Walker:
                     self.unknown_pair(key, item, (*path, key))
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                self.unknown(item, (*path, i))
+                self.unknown(item, (*path, i), lists=lists)
 
     def unknown_pair(self, key: str, value: Any, here: tuple[PathPart, ...]) -> None:
         """Outside a selection a key is only a condition when it names a characteristic

@@ -162,19 +162,22 @@ GROUP_WORDS = (
     | frozenset({"people", "persons", "men", "women", "from", "personas", "procedentes", "de"})
 )
 
-# What a voluntary program may not say: an obligation, a deadline, a penalty.
+# What a voluntary program may not say: an obligation (negated within a few words, as in
+# "no one has to apply", it is not one) ...
 OBLIGATION = (
     "must register", "must apply", "must report", "must appear", "must file",
     "must comply", "are required", "is required", "required to", "requires you",
     "have to", "has to", "obliged", "obligated", "obligation", "mandatory", "compulsory",
-    "penalty", "penalties", "fined", "prosecuted", "prosecution",
-    "criminal offense", "criminal offence", "misdemeanor", "misdemeanour", "imprisonment",
-    "jail", "prison", "detained", "detention", "deported", "deportation",
-    "removal proceedings", "deadline", "overdue", "late registration",
-    "failure to register", "failing to register",
     "debe registrarse", "deben registrarse", "debe inscribirse", "deben inscribirse",
     "debe presentarse", "deben presentarse", "obligatorio", "obligatoria", "obligado",
     "obligada", "obligados", "obligadas", "obligacion", "tiene que", "tienen que",
+)  # fmt: skip
+# ... a deadline or a penalty (negated only right before it: "no penalty", "sin multa").
+SANCTION = (
+    "penalty", "penalties", "fined", "prosecuted", "prosecution", "criminal offense",
+    "criminal offence", "misdemeanor", "misdemeanour", "imprisonment", "jail", "prison",
+    "detained", "detention", "deported", "deportation", "removal proceedings", "deadline",
+    "overdue", "late registration", "failure to register", "failing to register",
     "multa", "multas", "sancion", "sanciones", "carcel", "prision", "detenido",
     "detenida", "detencion", "deportado", "deportada", "deportacion", "fecha limite",
 )  # fmt: skip
