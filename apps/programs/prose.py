@@ -60,7 +60,11 @@ def _index(languages: tuple[str, ...]) -> Index:
         ("qualifier", terms.QUALIFIERS),
         ("title", terms.TITLES),
     ):
-        entries += [(p, (kind, None)) for p in _phrases(words_)]
+        for phrase in _phrases(words_):
+            entries.append((phrase, (kind, None)))
+            if kind in ("religion", "ethnic"):  # "Muslims", "mezquitas", "musulmanes"
+                *head, last = phrase
+                entries += [((*head, last + end), (kind, None)) for end in ("s", "es")]
     for pair in terms.SEX_PAIRS:
         for one, other in (pair, pair[::-1]):
             entries.append(((one,), ("sex", other)))
@@ -229,7 +233,7 @@ def _language_words(languages: tuple[str, ...]) -> frozenset[str]:
 
 
 def _de_habla(ws: list[Word], i: int) -> bool:
-    """"speakers of Arabic", "de habla árabe"."""
+    """ "speakers of Arabic", "de habla árabe"."""
     return i >= 2 and ws[i - 1].folded in {"of", "de"} and ws[i - 2].folded in terms.SPEECH
 
 
