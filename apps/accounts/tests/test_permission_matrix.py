@@ -260,6 +260,8 @@ COVERED_BY_APP_MATRIX = {
     ("console/agreements/", "api/v1/partner/"): "apps/partners/tests/test_permission_matrix.py",
     ("api/v1/audit",): "apps/audit/tests/test_permission_matrix.py",
     ("console/jobs/", "api/v1/jobs"): "apps/jobs/tests/test_permission_matrix.py",
+    # issue 15: proposing and approving programs, and the public text of each version
+    ("console/programs/", "transparency/programs/"): "apps/programs/tests/test_console_pages.py",
 }
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -110,6 +110,8 @@ class Command(BaseCommand):
                 email_verified_at=timezone.now(),
                 is_staff=role is Role.ADMIN,
                 is_superuser=role is Role.ADMIN,
+                # A name, so that the public page names the officials who approved.
+                first_name=email.split(".")[0].split("@")[0].title(),
             )
         return user
 
