@@ -111,7 +111,7 @@ class Command(BaseCommand):
                 is_staff=role is Role.ADMIN,
                 is_superuser=role is Role.ADMIN,
                 # A name, so that the public page names the officials who approved.
-                first_name=email.split(".")[0].split("@")[0].title(),
+                first_name=email.split("@", maxsplit=1)[0].split(".", maxsplit=1)[0].title(),
             )
         return user
 
