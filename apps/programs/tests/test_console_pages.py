@@ -155,3 +155,10 @@ def test_a_refused_file_shows_its_refusal_and_cannot_be_proposed(
 def test_a_proposal_or_unknown_digest_is_not_public() -> None:
     proposal_text = Client().get(f"/transparency/programs/us-2025/{'a' * 64}/")
     assert proposal_text.status_code == 404
+
+
+def test_a_page_that_needs_a_program_not_in_force_explains(amal_client: Client) -> None:
+    ProgramVersion.objects.filter(slug="us-2025").update(status=VersionStatus.SUPERSEDED)
+    response = amal_client.get("/eligibility/")
+    assert response.status_code == 503
+    assert 'id="not-in-force"' in response.content.decode()
