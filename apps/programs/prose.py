@@ -187,12 +187,7 @@ class Reader:
     def _country(self, code: str, phrase: str, span: list[Word], context: set[str]) -> Hit | None:
         if code in self.own:
             return None
-        if context & terms.BIRTH_CONTEXT:
-            category = Category.BIRTHPLACE
-        elif context & terms.NATIONALITY_CONTEXT:
-            category = Category.NATIONALITY
-        else:
-            category = Category.NATIONAL_ORIGIN
+        category = _meaning(context)
         if self.allowed is not None and category is not Category.BIRTHPLACE:
             if code in self.allowed:
                 return None
@@ -211,17 +206,21 @@ class Reader:
             near = set(folded[max(0, i - 2) : i + 3])
             group = set(folded[max(0, i - 7) : i])
             if near & terms.LIST_WORDS and group & terms.GROUP_WORDS:
-                if context & terms.BIRTH_CONTEXT:
-                    category = Category.BIRTHPLACE
-                elif context & terms.NATIONALITY_CONTEXT:
-                    category = Category.NATIONALITY
-                else:
-                    category = Category.NATIONAL_ORIGIN
+                category = _meaning(context)
                 shown = " ".join(w.text for w in ws[max(0, i - 5) : i + 3])
                 return [
                     Hit(category, Severity.ERROR, f'"{shown}": a list of countries kept elsewhere')
                 ]
         return []
+
+
+def _meaning(context: set[str]) -> Category:
+    """What a country stands for in a sentence: birth, nationality, or origin."""
+    if context & terms.BIRTH_CONTEXT:
+        return Category.BIRTHPLACE
+    if context & terms.NATIONALITY_CONTEXT:
+        return Category.NATIONALITY
+    return Category.NATIONAL_ORIGIN
 
 
 _JOINERS = frozenset({"and", "or", "y", "o", "e", "u"})

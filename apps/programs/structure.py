@@ -146,12 +146,21 @@ class Walker:
             else:
                 self.unknown_pair(key, value, here)
 
-    def country_table(self, node: Mapping[str, Any], path: tuple[PathPart, ...]) -> None:
-        codes = country_keys(node)
+    def countries(
+        self,
+        codes: list[str] | None,
+        what: str,
+        path: tuple[PathPart, ...],
+        unit: tuple[PathPart, ...],
+        context: frozenset[Category] = frozenset(),
+    ) -> None:
+        """A country list found at ``path``: it means what its keys say (or nothing)."""
         if codes and path:
             shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
-            evidence = f"keys that are country codes: {shown}"
-            self.findings.append(Finding(None, path, path, evidence))
+            self.findings.append(Finding(_country_meaning(context), path, unit, f"{what}: {shown}"))
+
+    def country_table(self, node: Mapping[str, Any], path: tuple[PathPart, ...]) -> None:
+        self.countries(country_keys(node), "keys that are country codes", path, path)
 
     def unknown(self, value: Any, path: tuple[PathPart, ...], *, lists: bool = True) -> None:
         """Material the schema does not define. A list of two or more countries there is a
@@ -159,9 +168,7 @@ class Walker:
         if lists and isinstance(value, list) and len(value) >= 2:
             codes = vocabulary.country_list(value)
             if codes:
-                shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
-                evidence = f"a list of {len(codes)} countries: {shown}"
-                self.findings.append(Finding(None, path, path, evidence))
+                self.countries(codes, f"a list of {len(codes)} countries", path, path)
                 return
         if isinstance(value, Mapping):
             self.country_table(value, path)
@@ -200,11 +207,7 @@ class Walker:
         """Classify everything in a selection. ``context`` holds what the enclosing keys
         and sibling values say, so a list of countries can be read as nationality."""
         if isinstance(value, Mapping):
-            codes = country_keys(value)
-            if codes:
-                shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
-                evidence = f"keys that are country codes: {shown}"
-                self.findings.append(Finding(_country_meaning(context), path, unit, evidence))
+            self.countries(country_keys(value), "keys that are country codes", path, unit, context)
             shallow = set(context)
             for key, item in value.items():
                 if _is_prose(key):
@@ -221,9 +224,7 @@ class Walker:
         elif isinstance(value, list):
             codes = vocabulary.country_list(value) if value else None
             if codes:
-                shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
-                evidence = f"a list of {len(codes)} countries: {shown}"
-                self.findings.append(Finding(_country_meaning(context), path, unit, evidence))
+                self.countries(codes, f"a list of {len(codes)} countries", path, unit, context)
                 return
             for i, item in enumerate(value):
                 item_unit = (*path, i) if isinstance(item, Mapping) else unit

@@ -1,6 +1,8 @@
 """Console pages for programs in force (privacy officers and the administrator), and the
 public page of a version's text. Views parse, authorize, call one service, render."""
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -83,32 +85,42 @@ def _version_page(
 @console_page
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     user = authorize(request.user, Permission.PROGRAM_APPROVE)
-    found = get_object_or_404(ProgramVersion, pk=pk)
     form = ApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.approve(user, found, digest=form.cleaned_data["digest"])
-        except DomainError as error:
-            error.add_to_form(form)
-            return _version_page(request, user, found, approve_form=form, status=error.status)
-        return redirect("programs:version", pk=found.pk)
-    return _version_page(request, user, found, approve_form=form, status=422)
+    return _decide(request, user, pk, form, act=services.approve, field="digest")
 
 
 @require_POST
 @console_page
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     user = authorize(request.user, Permission.PROGRAM_APPROVE)
-    found = get_object_or_404(ProgramVersion, pk=pk)
     form = DeclineForm(request.POST)
+    return _decide(request, user, pk, form, act=services.decline, field="reason")
+
+
+def _decide(
+    request: HttpRequest,
+    user: User,
+    pk: int,
+    form: ApproveForm | DeclineForm,
+    *,
+    act: Callable[..., ProgramVersion],
+    field: str,
+) -> HttpResponse:
+    """Approve or decline: the service decides; its refusal is shown on the version page
+    with the form as filled in."""
+    found = get_object_or_404(ProgramVersion, pk=pk)
+    status = 422
     if form.is_valid():
         try:
-            services.decline(user, found, reason=form.cleaned_data["reason"])
+            act(user, found, **{field: form.cleaned_data[field]})
         except DomainError as error:
             error.add_to_form(form)
-            return _version_page(request, user, found, decline_form=form, status=error.status)
-        return redirect("programs:version", pk=found.pk)
-    return _version_page(request, user, found, decline_form=form, status=422)
+            status = error.status
+        else:
+            return redirect("programs:version", pk=found.pk)
+    if isinstance(form, ApproveForm):
+        return _version_page(request, user, found, approve_form=form, status=status)
+    return _version_page(request, user, found, decline_form=form, status=status)
 
 
 @public
