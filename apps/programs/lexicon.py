@@ -63,12 +63,16 @@ def inflections(word: str) -> set[str]:
     return forms
 
 
-# (singular, other forms) of Spanish adjectives of nationality.
+# (singular, other forms) of adjectives of nationality: Spanish, then French.
 _PATTERNS = (
     ("és", ("esa", "eses", "esas")),
     ("o", ("a", "os", "as")),
     ("í", ("íes", "ís")),
     ("e", ("es",)),
+    ("ien", ("ienne", "iens", "iennes")),
+    ("ais", ("aise", "aises")),
+    ("ain", ("aine", "ains", "aines")),
+    ("in", ("ine", "ins", "ines")),
 )
 
 
@@ -91,16 +95,12 @@ def _phrase(name: str) -> Phrase:
 
 @cache
 def country_names(language: str) -> dict[Phrase, str]:
-    """Folded name (as a phrase of words) -> alpha-2, in ``language`` and English."""
+    """Folded name (as a phrase of words) -> alpha-2 (or a CLDR region's numeric code), in
+    ``language`` and English."""
     names: dict[Phrase, str] = {}
     codes = set(_territories())
     for lang in dict.fromkeys((language, "en")):
-        locale = _locale(lang)
-        if locale is None:
-            continue
-        for code, name in locale.territories.items():
-            if code in codes:
-                names.setdefault(_phrase(name), code)
+        _cldr_names(names, lang, codes)
     for country in pycountry.countries:
         for attribute in ("name", "official_name", "common_name"):
             value = getattr(country, attribute, None)
@@ -109,18 +109,24 @@ def country_names(language: str) -> dict[Phrase, str]:
                 names.setdefault(_phrase(value.split(",")[0]), country.alpha_2)
     for info in countryinfo.all_countries():
         code = info.iso().get("alpha2")
-        if code not in codes:
-            continue
         spellings = [*info.alt_spellings(), info.translations().get(language, "")]
-        for spelling in spellings:
-            # Codes among the spellings are handled as codes, with their own care.
-            if spelling and len(spelling) > 3:
-                names.setdefault(_phrase(spelling), code)
+        # Codes among the spellings are handled as codes, with their own care.
+        for spelling in (s for s in spellings if code in codes and s and len(s) > 3):
+            names.setdefault(_phrase(spelling), code)
     names.pop((), None)
     # "Ísland" folds to "island": a one-word name that is a common word names nothing.
     for phrase in [p for p in names if len(p) == 1 and p[0] in _GENERIC - {"guinea"}]:
         del names[phrase]
     return names
+
+
+def _cldr_names(names: dict[Phrase, str], language: str, codes: set[str]) -> None:
+    """CLDR territory names: countries, and regions of origin ("Western Asia", "África del
+    Norte", "Caribbean", numeric codes); "the world" (001) selects no one."""
+    locale = _locale(language)
+    for code, name in locale.territories.items() if locale else []:
+        if code in codes or (code.isdigit() and code != "001"):
+            names.setdefault(_phrase(name), code)
 
 
 def _currency_forms(locale: Locale, currency: str) -> list[str]:

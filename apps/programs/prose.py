@@ -192,7 +192,8 @@ class Reader:
             if code in self.allowed:
                 return None
             category = Category.NATIONAL_ORIGIN  # a voluntary program names only its list
-        evidence = f'"{phrase}", which names the country {code}'
+        place = "the region" if code.isdigit() else "the country"
+        evidence = f'"{phrase}", which names {place} {code}'
         if tuple(w.folded for w in span) in self.places:
             return Hit(category, Severity.WARNING, evidence + " (or a place of the same name)")
         return Hit(category, Severity.ERROR, evidence)

@@ -58,6 +58,8 @@ ETHNIC = (
     "aymara", "mestizo", "mulatto", "chechen", "circassian", "tatar", "slav", "slavic",
     "persian", "chaldean", "assyrian", "sephardic", "ashkenazi", "semitic", "of color",
     "of colour", "colored", "coloured", "tribe", "tribal", "caste", "clan",
+    "middle eastern", "north african", "south asian", "east asian", "southeast asian",
+    "central asian", "latin american", "central american", "west african", "east african",
     # Spanish
     "arabe", "asiatico", "asiatica",
     "hispano", "hispana", "caucasico", "indigena", "aborigen", "gitano", "gitana",
@@ -137,12 +139,14 @@ NATIONALITY_CONTEXT = frozenset(
         "national", "nationals", "nationality", "citizen", "citizens", "citizenship",
         "passport", "passports", "subject", "subjects", "nacional", "nacionales",
         "nacionalidad", "ciudadano", "ciudadanos", "ciudadana", "ciudadanas", "ciudadania",
-        "pasaporte", "pasaportes",
+        "pasaporte", "pasaportes", "ressortissant", "ressortissants", "nationalite",
+        "citoyen", "citoyens", "passeport", "passeports",
     }
 )  # fmt: skip
 BIRTH_CONTEXT = frozenset(
     {"born", "birth", "birthplace", "native", "natives", "nacido", "nacida", "nacidos",
-     "nacidas", "nacimiento", "natal", "oriundo", "oriundos", "oriunda", "oriundas"}
+     "nacidas", "nacimiento", "natal", "oriundo", "oriundos", "oriunda", "oriundas", "ne",
+     "nee", "nes", "nees", "naissance"}
 )  # fmt: skip
 
 # "nationals of the listed countries": a selection whose list is elsewhere.
