@@ -21,7 +21,7 @@ from apps.accounts.permissions import Permission
 from apps.audit import services as audit
 from apps.audit.models import Action
 from apps.programs.errors import ProgramError
-from apps.programs.loader import SLUG, Checked, check_program_file, check_program_text
+from apps.programs.loader import SLUG, Checked, check_program_text
 from apps.programs.models import APPROVALS_NEEDED, ProgramApproval, ProgramVersion, VersionStatus
 from registry.errors import Conflict, DomainError, NotAllowed, NotFound
 
@@ -71,10 +71,18 @@ def propose(actor: User, slug: str) -> ProgramVersion:
         raise NotAllowed(_("Your role may not propose programs."))
     path = program_path(slug)
     try:
-        checked = check_program_file(path)
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")  # read once: what is checked is what is stored
+    except (OSError, UnicodeDecodeError) as error:
+        raise NotFound(_("There is no readable program file %(path)s.") % {"path": path}) from error
+    try:
+        checked = check_program_text(text, source=str(path))
     except ProgramError as error:
         raise ProgramRefused(error) from error
+    if checked.program.slug != slug:
+        raise Conflict(
+            _("The file %(path)s declares the slug %(declared)s: rename one of them.")
+            % {"path": path.name, "declared": checked.program.slug}
+        )
     digest = digest_of(text)
     current = ProgramVersion.objects.select_for_update().filter(
         slug=slug, status__in=[VersionStatus.PROPOSED, VersionStatus.ACTIVE]

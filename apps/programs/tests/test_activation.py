@@ -20,7 +20,7 @@ from apps.programs.models import ProgramVersion, VersionStatus
 from apps.programs.services import ProgramRefused
 from apps.programs.tests.factories import NSEERS, PROGRAMS_DIR
 from conftest import make_user
-from registry.errors import Conflict, NotAllowed
+from registry.errors import Conflict, NotAllowed, NotFound
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +175,14 @@ def test_a_declined_text_never_takes_effect(deployed: Path, ada: User, priya: Us
         services.approve(priya, proposal, digest=proposal.digest)
     assert get_program("us-2025").program.version == "2025.1"
     assert program_entries()[-1] == ("declined", "us-2025")
+
+
+def test_a_file_whose_slug_differs_from_its_name_cannot_be_proposed(
+    settings: SettingsWrapper, tmp_path: Path, ada: User
+) -> None:
+    (tmp_path / "renamed.toml").write_text(US_FILE.read_text())
+    settings.REGISTRY_PROGRAMS_DIR = tmp_path
+    with pytest.raises(Conflict, match="declares the slug us-2025"):
+        services.propose(ada, "renamed")
+    with pytest.raises(NotFound):
+        services.propose(ada, "missing")
