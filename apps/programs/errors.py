@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from apps.programs.locate import PathPart, dotted, find_line
 
 if TYPE_CHECKING:
-    from apps.programs.lint import Violation
+    from apps.programs.rules import Violation
 
 
 class ProgramError(Exception):
