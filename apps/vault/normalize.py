@@ -18,7 +18,9 @@ _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 
 
 def normalize_name(value: str) -> str:
-    text = unicodedata.normalize("NFKC", value)
+    # Fold case before transliterating: some letters change length with case ("ᾀ" is
+    # "ἈΙ" in capitals), so folding after transliteration would give two spellings.
+    text = unicodedata.normalize("NFKC", value).casefold()
     text = anyascii(text).casefold()
     text = _APOSTROPHES.sub("", text)
     tokens = [t for t in _NOT_ALNUM.split(text) if t]
