@@ -69,6 +69,7 @@ class MoveIn(Strict):
 
 class BookingOut(Schema):
     id: uuid.UUID
+    reference: str = Field(description="short code to read out; kept when rescheduled")
     case_number: str | None
     state: str
     office: str
@@ -88,6 +89,7 @@ class DayQuery(Strict):
 
 class DayEntryOut(Schema):
     id: uuid.UUID
+    reference: str
     case_number: str | None
     state: str
     starts_at: dt.datetime
@@ -111,6 +113,7 @@ def _booking(booking: Booking) -> BookingOut:
     slot, office = booking.slot, booking.slot.office
     return BookingOut(
         id=booking.id,
+        reference=booking.reference,
         case_number=booking.registration.case_number,
         state=booking.state,
         office=office.code,
@@ -231,6 +234,7 @@ def office_day(request: HttpRequest, office_code: str, query: Query[DayQuery]) -
     return [
         DayEntryOut(
             id=b.id,
+            reference=b.reference,
             case_number=b.registration.case_number,
             state=b.state,
             starts_at=b.slot.starts_at,

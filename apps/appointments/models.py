@@ -183,6 +183,9 @@ class Booking(models.Model):
     """One registration's place in one slot. Only `services.py` writes bookings."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    # A short code people can read out at the counter or on the phone ("K7M-4QP"); a
+    # rescheduled booking keeps the reference of the one it replaces (references.py).
+    reference = models.CharField(max_length=7)
     registration = models.ForeignKey(
         Registration, on_delete=models.PROTECT, related_name="bookings"
     )
@@ -212,8 +215,15 @@ class Booking(models.Model):
             models.UniqueConstraint(
                 fields=["registration", "idempotency_key"], name="appointment_idempotency_key"
             ),
+            # A reference names one appointment at a time (its reschedules share it).
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=Q(state="booked"),
+                name="appointment_active_reference",
+            ),
         ]
         indexes = [
+            models.Index(fields=["reference"], name="appointment_booking_reference"),
             models.Index(fields=["slot", "state"], name="appointment_booking_slot"),
             models.Index(fields=["state", "reminded_at"], name="appointment_booking_remind"),
         ]

@@ -31,6 +31,7 @@ from apps.appointments.errors import (
     UnknownOffice,
 )
 from apps.appointments.models import Booking, BookingState, Office, Slot
+from apps.appointments.references import new_reference
 from apps.audit import services as audit
 from apps.audit.models import Action
 from apps.audit.services import ActorLike, SystemActor
@@ -93,6 +94,7 @@ def book(
         booking = Booking.objects.create(
             registration=locked,
             slot=slot,
+            reference=new_reference(),
             booked_by=actor if isinstance(actor, User) else None,
             idempotency_key=idempotency_key,
         )
@@ -116,9 +118,10 @@ def reschedule(
     the new time is taken.
 
     Returns (new booking, created); a retry with the same key, or a move to the time
-    already held, returns that booking (created=False). The case stays
-    biometrics_scheduled; a move to another office records release and scheduling in
-    the case history, so the case joins the new office's queue. Raises as `book` does,
+    already held, returns that booking (created=False). The new booking keeps the old
+    one's reference, so the registrant reads out the same one at the counter. The case
+    stays biometrics_scheduled; a move to another office is one step of the case
+    history, and the case joins the new office's queue. Raises as `book` does,
     BookingClosed when the appointment is no longer booked or has started, and
     NotBookable when the case was decided or withdrawn meanwhile (cancel instead).
     """
@@ -148,15 +151,13 @@ def reschedule(
         new = Booking.objects.create(
             registration=locked,
             slot=slot,
+            reference=current.reference,
             booked_by=actor,
             idempotency_key=idempotency_key,
             replaces=current,
         )
         if office.pk != old_office.pk:
-            casework.release_appointment(actor, locked, reason=REASON_MOVED)
-            casework.schedule_biometrics(
-                actor, locked, office_code=office.code, reason=REASON_MOVED
-            )
+            casework.move_to_office(actor, locked, office_code=office.code, reason=REASON_MOVED)
         _record(actor, locked, new, Action.UPDATE, replaces=str(current.id))
         notify(new, "rescheduled")
         return new, True

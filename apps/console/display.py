@@ -2,13 +2,18 @@
 labels in the officer's language, codes turned into words. Works on values that
 `apps.registrations.access` already decrypted and logged; it opens nothing itself."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import SELF_SERVICE_ROLES
 from apps.programs.schema import FieldType, FormField, Program
+from apps.registrations.access import ReportedMove
 from apps.registrations.forms import countries
+
+SELF_ROLES = {role.value for role in SELF_SERVICE_ROLES}
 
 
 @dataclass(frozen=True)
@@ -63,13 +68,68 @@ def _one_value(
     return str(value)
 
 
-def _address(item: dict[str, Any], country_names: dict[str, str]) -> str:
+def _place(item: dict[str, Any], country_names: dict[str, str]) -> str:
     parts = [item.get(key, "") for key in ("line1", "line2", "city", "region", "postal_code")] + [
         country_names.get(item.get("country", ""), item.get("country", ""))
     ]
-    place = ", ".join(str(p) for p in parts if p)
+    return ", ".join(str(p) for p in parts if p)
+
+
+def _address(item: dict[str, Any], country_names: dict[str, str]) -> str:
+    place = _place(item, country_names)
     return _("%(place)s (from %(start)s to %(end)s)") % {
         "place": place,
         "start": item.get("from", "?"),
         "end": item.get("to") or _("now"),
     }
+
+
+@dataclass(frozen=True)
+class Move:
+    """A reported move as the record page shows it."""
+
+    place: str
+    moved_on: dt.date
+    reported_at: dt.datetime
+    days_to_report: int
+    late: bool
+    by: str
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """Where the person lives now (the newest reported move, else the address given
+    at filing) and every move reported since filing, newest first."""
+
+    current: str
+    since: str
+    reported: bool
+    moves: list[Move]
+
+
+def addresses_for_reading(
+    program: Program, form: dict[str, Any], moves: list[ReportedMove], language: str
+) -> Addresses:
+    """`form` is the opened filing of this case, `moves` what `read_addresses` opened."""
+    country_names = dict(countries(language))
+    shown = [
+        Move(
+            place=_place(move.address or {}, country_names),
+            moved_on=move.moved_on,
+            reported_at=move.reported_at,
+            days_to_report=move.days_to_report,
+            late=move.late,
+            by=_("the registrant") if move.reported_by_role in SELF_ROLES else _("an officer"),
+        )
+        for move in moves
+    ]
+    if shown:
+        newest = shown[0]
+        return Addresses(newest.place, newest.moved_on.isoformat(), True, shown)
+    history = program.form.field_with_meaning("address_history")
+    filed = list(form.get(history.name) or []) if history else []
+    # The address with no end date is where the person lived when they filed.
+    current = next((item for item in filed if not item.get("to")), filed[0] if filed else None)
+    if current is None:
+        return Addresses("", "", False, [])
+    return Addresses(_place(current, country_names), str(current.get("from", "")), False, [])

@@ -9,6 +9,7 @@ from django.utils.translation import override
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Role
+from apps.appointments.references import normalize as normalize_reference
 from apps.console.queries import (
     ASSIGNED_CHOICES,
     QUEUE_STATES,
@@ -71,7 +72,8 @@ class QueueFilterForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    """One way of searching at a time: case number, name and birth date, or document."""
+    """One way of searching at a time: case number, name and birth date, document, or
+    the reference of an appointment."""
 
     case_number = forms.CharField(label=_("Case number"), max_length=40, required=False)
     family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
@@ -80,18 +82,28 @@ class SearchForm(forms.Form):
     document_number = forms.CharField(
         label=_("Identity document number"), max_length=64, required=False
     )
+    appointment_reference = forms.CharField(
+        label=_("Appointment reference"),
+        max_length=20,
+        required=False,
+        help_text=_("Six characters, as on the confirmation (for example K7M-4QP)."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         by_case = bool(data.get("case_number", "").strip())
         by_name = bool(data.get("family_name", "").strip() or data.get("birth_date"))
         by_document = bool(data.get("document_number", "").strip())
-        chosen = [by_case, by_name, by_document].count(True)
+        by_reference = bool(data.get("appointment_reference", "").strip())
+        chosen = [by_case, by_name, by_document, by_reference].count(True)
         if chosen == 0 and not self.errors:
-            raise forms.ValidationError(_("Fill in one of the three ways of searching."))
+            raise forms.ValidationError(_("Fill in one of the ways of searching."))
         if chosen > 1:
             raise forms.ValidationError(
-                _("Search one way at a time: case number, name and birth date, or document.")
+                _(
+                    "Search one way at a time: case number, name and birth date, document, "
+                    "or appointment reference."
+                )
             )
         if by_case and not is_well_formed(normalize_case_number(data["case_number"])):
             self.add_error(
@@ -103,7 +115,20 @@ class SearchForm(forms.Form):
                 "family_name" if data.get("birth_date") else "birth_date",
                 _("A name search needs the family name and the date of birth."),
             )
-        data["kind"] = "case" if by_case else "name" if by_name else "document"
+        if by_reference and len(normalize_reference(data["appointment_reference"])) != 7:
+            self.add_error(
+                "appointment_reference",
+                _("A reference has six letters and digits, for example K7M-4QP."),
+            )
+        data["kind"] = (
+            "case"
+            if by_case
+            else "name"
+            if by_name
+            else "reference"
+            if by_reference
+            else "document"
+        )
         return data
 
 

@@ -26,8 +26,10 @@ from apps.console.forms import (
     PurposeForm,
     reasons_as_read,
 )
-from apps.console.queries import is_overdue
+from apps.console.queries import is_overdue, latest_booking
 from apps.programs.loader import get_program
+from apps.registrations.access import moves_of
+from apps.registrations.casework import ADDRESS_REPORTING_DAYS, interview_of
 from apps.registrations.models import TRANSITIONS, CaseState, Registration
 from apps.registrations.reasons import Decision, reason_for_reader
 
@@ -37,6 +39,7 @@ DECISIONS = [
     (Decision.REJECT, CaseState.REJECTED, _("Reject")),
 ]
 STAFF_ROLE_CODES = {role.value for role in STAFF_ROLES}
+AT_APPOINTMENT = (CaseState.BIOMETRICS_SCHEDULED, CaseState.BIOMETRICS_CAPTURED)
 CHART_SERIES = [_("Open cases"), _("Overdue"), _("Decided")]
 
 
@@ -57,15 +60,21 @@ def case_page(
     moves = TRANSITIONS[state]
     language = get_language() or settings.LANGUAGE_CODE
     can_decide = user.has_registry_permission(Permission.CASE_DECIDE)
+    interview = interview_of(registration)
     context: dict[str, Any] = {
         "registration": registration,
         "overdue": is_overdue(state, registration.due_on, timezone.localdate()),
         "history": _history(registration),
         "can_read": user.has_registry_permission(Permission.PERSON_READ_ANY),
         "purpose_form": PurposeForm(get_program(registration.program), language),
-        "interview_form": (interview_form or InterviewForm())
-        if can_decide and state == CaseState.BIOMETRICS_SCHEDULED
-        else None,
+        "booking": latest_booking(registration),
+        "interview": interview,
+        # A bound form comes back with its errors even when the case moved meanwhile.
+        "interview_form": interview_form
+        or (InterviewForm() if can_decide and state in AT_APPOINTMENT and not interview else None),
+        # Dates and lateness only: the addresses open with the record, for a purpose.
+        "address_moves": moves_of(registration.person),
+        "reporting_days": ADDRESS_REPORTING_DAYS,
         "decisions": [
             {
                 "decision": decision.value,

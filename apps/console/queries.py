@@ -22,7 +22,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.appointments.models import Office
+from apps.appointments import references
+from apps.appointments.models import Booking, BookingState, Office
 from apps.registrations.case_numbers import is_well_formed
 from apps.registrations.models import (
     OPEN_STATES,
@@ -184,6 +185,22 @@ def find_by_name_and_birth(
 def find_by_document(number: str, *, today: dt.date) -> list[CaseRow]:
     """Cases of people who gave this identity document number."""
     return _indexed(BlindIndexEntry.Kind.DOCUMENT, blind_index.document_index(number), today)
+
+
+def find_by_appointment_reference(text: str, *, today: dt.date) -> list[CaseRow]:
+    """The case whose appointment has this reference (read out by the registrant; case,
+    spaces and dashes do not matter), whether the booking is still open or not."""
+    reference = references.normalize(text)
+    booked = Booking.objects.filter(reference=reference).values("registration_id")
+    return _rows(Registration.objects.filter(pk__in=booked), today)
+
+
+def latest_booking(registration: Registration) -> Booking | None:
+    """The case's appointment as it stands: the active booking, else the last one."""
+    bookings = Booking.objects.filter(registration=registration).select_related("slot__office")
+    return bookings.filter(state=BookingState.BOOKED).first() or bookings.order_by(
+        "-created_at"
+    ).first()
 
 
 def _indexed(kind: str, digest: str, today: dt.date) -> list[CaseRow]:

@@ -1,4 +1,5 @@
-"""The console's own workflows: opening a case for a stated purpose, and the staff
+"""The console's own workflows: opening a case for a stated purpose, recording the
+appointment (the interview and the booking's attendance together), and the staff
 sign-in's second step (enrolling and checking an authenticator).
 
 Case decisions, interviews, assignment and departures are written by
@@ -6,6 +7,8 @@ Case decisions, interviews, assignment and departures are written by
 """
 
 import base64
+import contextlib
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,7 +20,10 @@ from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import User
-from apps.registrations import access
+from apps.appointments import services as appointments
+from apps.appointments.errors import TooEarly
+from apps.appointments.models import Booking, BookingState
+from apps.registrations import access, casework
 from apps.registrations.access import StatedPurpose
 from apps.registrations.models import Registration
 
@@ -26,11 +32,12 @@ AUTHENTICATOR_NAME = "authenticator"
 
 @dataclass(frozen=True)
 class OpenedCase:
-    """What a stated purpose opened: every registration of the person (form included)
-    and the officers' notes on this case."""
+    """What a stated purpose opened: every registration of the person (form included),
+    the officers' notes on this case and the addresses reported since filing."""
 
     registrations: list[dict[str, Any]]
     notes: list[dict[str, Any]] = field(default_factory=list)
+    moves: list[access.ReportedMove] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -43,7 +50,35 @@ def open_case(actor: User, registration: Registration, purpose: StatedPurpose) -
     access.PersonErased when the person's key was destroyed."""
     registrations = access.read_person(actor, registration.person, purpose)
     notes = access.read_case_notes(actor, registration, purpose)
-    return OpenedCase(registrations, notes)
+    moves = access.read_addresses(actor, registration, purpose)
+    return OpenedCase(registrations, notes, moves)
+
+
+@transaction.atomic
+def record_appointment(
+    actor: User,
+    registration: Registration,
+    *,
+    notes: str,
+    document_checked: bool,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """The officer saw the registrant at the appointment: the interview is recorded
+    (`casework.record_interview`, which leaves the case's state alone) and the booking,
+    if the case holds one for today or earlier, is marked attended. Raises as
+    `record_interview` does; nothing is written then."""
+    recorded = casework.record_interview(
+        actor, registration, notes=notes, document_checked=document_checked
+    )
+    booking = Booking.objects.filter(
+        registration=registration, state=BookingState.BOOKED
+    ).first()
+    if booking is not None:
+        # Someone who came before the day of their booking keeps it open: the office
+        # closes it on the day.
+        with contextlib.suppress(TooEarly):
+            appointments.mark_attended(actor, booking, now=now)
+    return recorded
 
 
 class CodeCheck(StrEnum):

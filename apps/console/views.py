@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
@@ -25,7 +26,7 @@ from apps.accounts.policies import authorize
 from apps.console import queries, services
 from apps.console.dashboard import dashboard as dashboard_figures
 from apps.console.decorators import console_page
-from apps.console.display import answers_by_section
+from apps.console.display import addresses_for_reading, answers_by_section
 from apps.console.forms import (
     AssignForm,
     CodeForm,
@@ -108,6 +109,10 @@ def _search(data: dict[str, object]) -> list[queries.CaseRow]:
         return queries.find_by_case_number(str(data["case_number"]), today=today)
     if data["kind"] == "document":
         return queries.find_by_document(str(data["document_number"]), today=today)
+    if data["kind"] == "reference":
+        return queries.find_by_appointment_reference(
+            str(data["appointment_reference"]), today=today
+        )
     return queries.find_by_name_and_birth(
         str(data["family_name"]),
         str(data["given_names"]),
@@ -156,10 +161,20 @@ def record(request: HttpRequest, case_number: str) -> HttpResponse:
                 for item in opened.registrations
             ],
             notes=opened.notes,
+            reporting_days=casework.ADDRESS_REPORTING_DAYS,
+            addresses=addresses_for_reading(
+                program, _form_of(opened.registrations, registration), opened.moves, language
+            ),
             purpose_label=program.text(stated.label, language) if stated else "",
             legal_basis=stated.legal_basis if stated else "",
         )
     return render(request, "console/record.html", context, status=status)
+
+
+def _form_of(opened: list[dict[str, Any]], registration: Registration) -> dict[str, Any]:
+    """This case's filing among the person's opened registrations."""
+    mine = [item for item in opened if item["case_number"] == registration.case_number]
+    return dict((mine or opened or [{"form": {}}])[0]["form"] or {})
 
 
 def _act(
@@ -189,7 +204,8 @@ def _act(
 @require_POST
 @console_page
 def interview(request: HttpRequest, case_number: str) -> HttpResponse:
-    """The appointment: the identity document was checked; the notes are sealed."""
+    """The appointment: the identity document was checked; the notes are sealed. The
+    case stays where it is until the photo and fingerprints are taken."""
     user = authorize(request.user, Permission.CASE_DECIDE)
     registration = queries.case_or_404(case_number)
     form = InterviewForm(request.POST)
@@ -199,7 +215,7 @@ def interview(request: HttpRequest, case_number: str) -> HttpResponse:
         registration,
         form,
         shown_as={"interview_form": form},
-        action=lambda data: casework.record_interview(
+        action=lambda data: services.record_appointment(
             user, registration, notes=data["notes"], document_checked=data["document_checked"]
         ),
         done=_("The appointment was recorded."),
@@ -316,7 +332,11 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                 status = 429
                 form.add_error(
                     "code",
-                    _("Too many wrong codes. Wait %(seconds)d seconds, then try again.")
+                    ngettext(
+                        "Too many wrong codes. Wait %(seconds)d second, then try again.",
+                        "Too many wrong codes. Wait %(seconds)d seconds, then try again.",
+                        result.wait_seconds,
+                    )
                     % {"seconds": result.wait_seconds},
                 )
             else:

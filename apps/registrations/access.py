@@ -4,6 +4,7 @@ Nothing else in the code base opens a registration form. The registrant reading 
 own record is logged too (with purpose "self-access"), so their access log is complete.
 """
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,8 +21,8 @@ from apps.audit import services as audit
 from apps.audit.models import Action, AuditEntry
 from apps.programs.loader import get_program
 from apps.programs.schema import Purpose
-from apps.registrations.casework import NOTE_LABEL
-from apps.registrations.models import BlindIndexEntry, Person, Registration
+from apps.registrations.casework import ADDRESS_LABEL, NOTE_LABEL
+from apps.registrations.models import AddressChange, BlindIndexEntry, Person, Registration
 from apps.registrations.services import FORM_LABEL
 from apps.vault import services as vault
 from registry.errors import DomainError, FormInvalid
@@ -145,6 +147,63 @@ def read_case_notes(
         purpose.reference.strip()[:200],
     )
     return opened
+
+
+@dataclass(frozen=True)
+class ReportedMove:
+    """One reported change of address: when, how late (more than the reporting period
+    after the move), by whom, and the address when it was opened for a purpose."""
+
+    moved_on: dt.date
+    reported_at: dt.datetime
+    late: bool
+    days_to_report: int
+    reported_by_role: str
+    address: dict[str, Any] | None = None
+
+
+def moves_of(person: Person, *, addresses: dict[int, Any] | None = None) -> list[ReportedMove]:
+    """The person's reported moves, newest first: dates and lateness are kept in clear
+    (the 10-day rule needs them), so listing them reads nothing sealed."""
+    changes = AddressChange.objects.filter(person=person).select_related("reported_by")
+    return [
+        ReportedMove(
+            moved_on=change.moved_on,
+            reported_at=change.reported_at,
+            late=change.late,
+            days_to_report=(timezone.localdate(change.reported_at) - change.moved_on).days,
+            reported_by_role=change.reported_by.role if change.reported_by else "",
+            address=(addresses or {}).get(change.pk),
+        )
+        for change in changes
+    ]
+
+
+@transaction.atomic
+def read_addresses(
+    actor: User, registration: Registration, purpose: StatedPurpose
+) -> list[ReportedMove]:
+    """Every address the person reported after filing, newest first (the current one
+    first), for a purpose the program allows; one logged read of "address" when there
+    is any. Raises FormInvalid like `read_person`, PersonErased when the key is gone."""
+    allowed = allowed_purpose(registration.person, purpose)
+    sealed = dict(
+        AddressChange.objects.filter(person_id=registration.person_id).values_list(
+            "pk", "address_sealed"
+        )
+    )
+    if not sealed:
+        return []
+    addresses = {pk: _open(registration, ADDRESS_LABEL, value) for pk, value in sealed.items()}
+    _log_read(
+        actor,
+        registration,
+        "address",
+        allowed.code,
+        allowed.legal_basis,
+        purpose.reference.strip()[:200],
+    )
+    return moves_of(registration.person, addresses=addresses)
 
 
 def _open(registration: Registration, label: str, sealed: bytes | memoryview | None) -> Any:

@@ -32,12 +32,15 @@ from apps.registrations.models import (
 from apps.registrations.reasons import (
     DECISION_REASONS,
     REASON_BIOMETRICS_CAPTURED,
+    REASON_DEPARTURE_RECORDED,
+    REASON_EVIDENCE_PROVIDED,
+    REASON_REGISTERED,
     Decision,
 )
 from apps.registrations.services import InvalidTransition
 from apps.registrations.validation import clean_address
 from apps.vault import services as vault
-from registry.errors import FormInvalid
+from registry.errors import Conflict, FormInvalid
 
 ADDRESS_REPORTING_DAYS = 10
 NOTE_LABEL = "registration.note"
@@ -67,34 +70,97 @@ def schedule_biometrics(
 
 
 @transaction.atomic
+def move_to_office(
+    actor: User | SystemActor, registration: Registration, *, office_code: str, reason: str
+) -> Registration:
+    """The appointment moved to another office: the case stays biometrics_scheduled and
+    joins that office's queue. The history records the move as a step that keeps the
+    state, so nobody reads it as the case going back to "submitted"."""
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.state != CaseState.BIOMETRICS_SCHEDULED:
+        raise InvalidTransition(
+            _("Only a case waiting for its appointment can move office; this one is %(state)s.")
+            % {"state": locked.get_state_display()}
+        )
+    CaseTransition.objects.create(
+        registration=locked,
+        from_state=locked.state,
+        to_state=locked.state,
+        actor=actor if isinstance(actor, User) else None,
+        actor_role=actor.role,
+        reason=reason[:500],
+    )
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        subject_id=locked.person_id,
+        object_type="registration",
+        object_id=locked.case_number or str(locked.id),
+        detail={"office": office_code, "previous_office": locked.office_code},
+    )
+    locked.office_code = office_code
+    locked.save(update_fields=["office_code", "updated_at"])
+    return locked
+
+
+@transaction.atomic
 def release_appointment(actor: User, registration: Registration, *, reason: str) -> Registration:
     """biometrics_scheduled → submitted after a cancelled or missed appointment, so the
     registrant can book again."""
     return _move(actor, registration, CaseState.SUBMITTED, reason)
 
 
+INTERVIEW = "interview"
+
+
 @transaction.atomic
 def record_interview(
     actor: User, registration: Registration, *, notes: str, document_checked: bool
 ) -> Registration:
-    """The appointment took place: the identity document was checked and the notes
-    are kept sealed. biometrics_scheduled → biometrics_captured."""
+    """The registrant came to the appointment: the identity document was checked and
+    the notes (possibly none) are kept sealed as the case's interview note.
+
+    The case does not move: it reaches biometrics_captured only when the photo and
+    fingerprints are taken (`record_biometrics`), so its state says what happened.
+    Recording it again changes nothing (a retried post). Raises FormInvalid when the
+    document was not checked, Conflict when the case is not at its appointment."""
     if not document_checked:
         raise FormInvalid(
             _("Check the identity document before recording the appointment."),
             fields={"document_checked": [_("Required.")]},
         )
-    locked = _move(actor, registration, CaseState.BIOMETRICS_CAPTURED, "interview recorded")
-    if notes.strip():
-        _add_note(actor, locked, notes, kind="interview")
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.state not in (CaseState.BIOMETRICS_SCHEDULED, CaseState.BIOMETRICS_CAPTURED):
+        raise Conflict(
+            _("An appointment is recorded while the case waits for it; this case is %(state)s.")
+            % {"state": locked.get_state_display()}
+        )
+    if interview_of(locked) is not None:
+        return locked
+    _add_note(actor, locked, notes, kind=INTERVIEW)
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        subject_id=locked.person_id,
+        object_type="registration",
+        object_id=locked.case_number or str(locked.id),
+        detail={"interview": True, "document_checked": True},
+    )
     return locked
+
+
+def interview_of(registration: Registration) -> CaseNote | None:
+    """The case's interview note (its time and author; the text stays sealed), if the
+    appointment was recorded."""
+    return registration.notes.filter(kind=INTERVIEW).order_by("at").first()
 
 
 @transaction.atomic
 def record_biometrics(actor: User, registration: Registration) -> Registration:
     """The photo and fingerprints were taken (apps.biometrics): biometrics_scheduled →
-    biometrics_captured. A case already there (the interview was recorded first) stays
-    where it is; InvalidTransition from any other state."""
+    biometrics_captured, the only way a case gets there. A case already there (taken
+    again after an earlier capture was removed) stays where it is; InvalidTransition
+    from any other state."""
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
     if locked.state == CaseState.BIOMETRICS_CAPTURED:
         return locked
@@ -127,7 +193,7 @@ def decide(
                 _("Give one of these reasons: %(codes)s.") % {"codes": ", ".join(codes)},
                 fields={"reason_code": [_("A reason the registrant can read is required.")]},
             )
-    locked = _move(actor, registration, target, reason_code or "registered")
+    locked = _move(actor, registration, target, reason_code or REASON_REGISTERED)
     if note.strip():
         _add_note(actor, locked, note, kind="decision")
     return locked
@@ -136,7 +202,7 @@ def decide(
 @transaction.atomic
 def respond_to_evidence_request(user: User, registration: Registration) -> Registration:
     """The registrant answered a request for evidence: the case returns to the queue."""
-    return _move(user, registration, CaseState.SUBMITTED, "evidence provided")
+    return _move(user, registration, CaseState.SUBMITTED, REASON_EVIDENCE_PROVIDED)
 
 
 @transaction.atomic
@@ -214,7 +280,7 @@ def record_departure(
             _("Give the port of departure (at most 100 characters)."),
             fields={"port": [_("Required.")]},
         )
-    locked = _move(actor, registration, CaseState.DEPARTED, "departure recorded")
+    locked = _move(actor, registration, CaseState.DEPARTED, REASON_DEPARTURE_RECORDED)
     return Departure.objects.create(
         registration=locked,
         departed_on=departed_on,
@@ -270,6 +336,8 @@ def _add_note(actor: User, registration: Registration, text: str, *, kind: str) 
             _("At most %(limit)d characters.") % {"limit": MAX_NOTE},
             fields={"notes": [_("Too long.")]},
         )
+    # An interview without notes still leaves its (empty) note: it is the record that
+    # the appointment took place.
     return CaseNote.objects.create(
         registration=registration,
         author=actor,

@@ -73,6 +73,9 @@ REASON_FILED_BY_REGISTRANT = "system:filed-by-registrant"
 REASON_FILED_BY_GUARDIAN = "system:filed-by-guardian"
 REASON_REREGISTRATION_AT_AGE = "system:reregistration-at-age"
 REASON_BIOMETRICS_CAPTURED = "system:biometrics-captured"
+REASON_REGISTERED = "system:registered"
+REASON_EVIDENCE_PROVIDED = "system:evidence-provided"
+REASON_DEPARTURE_RECORDED = "system:departure-recorded"
 SYSTEM_REASONS = {
     "system:appointment-booked": gettext_lazy("Biometrics appointment booked"),
     "system:appointment-cancelled": gettext_lazy("Appointment cancelled; a new one can be booked"),
@@ -85,12 +88,26 @@ SYSTEM_REASONS = {
     REASON_BIOMETRICS_CAPTURED: gettext_lazy("Photo and fingerprints taken"),
     REASON_FILED_BY_REGISTRANT: gettext_lazy("Filed by the registrant"),
     REASON_FILED_BY_GUARDIAN: gettext_lazy("Filed by a parent or guardian"),
+    REASON_REGISTERED: gettext_lazy("Registration complete"),
+    REASON_EVIDENCE_PROVIDED: gettext_lazy("The registrant said the evidence was sent or brought"),
+    REASON_DEPARTURE_RECORDED: gettext_lazy("Departure from the country recorded"),
+    "system:appointment-recorded": gettext_lazy("Appointment recorded"),
+}
+# Reasons written in English words before they became codes; cases moved then keep them,
+# and the history shows them in the reader's language like any other.
+LEGACY_REASONS = {
+    "registered": REASON_REGISTERED,
+    "evidence provided": REASON_EVIDENCE_PROVIDED,
+    "departure recorded": REASON_DEPARTURE_RECORDED,
+    # Recording the interview used to move the case as if biometrics were taken.
+    "interview recorded": "system:appointment-recorded",
 }
 
 
 def reason_for_reader(code: str) -> tuple[str, str]:
     """(reason, how to respond) in the active language; a reason typed by hand, or an
     unknown code, is shown as written."""
+    code = LEGACY_REASONS.get(code, code)
     if code in SYSTEM_REASONS:
         return str(SYSTEM_REASONS[code]), ""
     decision = DECISION_REASONS.get(code)

@@ -64,25 +64,64 @@ def test_amal_moves_to_a_later_time_at_the_same_office(
 
 
 def test_a_move_to_another_office_moves_the_case_to_its_queue(
-    amal: User, paterson: Office, newark: Office
+    amal: User, amal_client: Client, paterson: Office, newark: Office, committed: Committed
 ) -> None:
     case = file_case(amal)
     wednesday = weekday_ahead(2)
     booking, _ = services.book(
         amal, case, office_code="PAT", starts_at=at(paterson, wednesday, "10:00")
     )
-    _new, created = services.reschedule(
-        amal, booking, office_code="NWK", starts_at=at(newark, wednesday, "10:00")
-    )
+    with committed():
+        new, created = services.reschedule(
+            amal, booking, office_code="NWK", starts_at=at(newark, wednesday, "10:00")
+        )
     assert created
     case.refresh_from_db()
     assert case.office_code == "NWK"
     assert case.state == CaseState.BIOMETRICS_SCHEDULED
-    moves = list(CaseTransition.objects.filter(registration=case).values_list("to_state", "reason"))
+    # One step that keeps the state: the case never reads as going back to "submitted".
+    moves = list(
+        CaseTransition.objects.filter(registration=case).values_list(
+            "from_state", "to_state", "reason"
+        )
+    )
     assert moves[-2:] == [
-        (CaseState.SUBMITTED, services.REASON_MOVED),
-        (CaseState.BIOMETRICS_SCHEDULED, services.REASON_MOVED),
+        (CaseState.SUBMITTED, CaseState.BIOMETRICS_SCHEDULED, services.REASON_BOOKED),
+        (
+            CaseState.BIOMETRICS_SCHEDULED,
+            CaseState.BIOMETRICS_SCHEDULED,
+            services.REASON_MOVED,
+        ),
     ]
+    history = amal_client.get(f"/cases/{case.case_number}/").content.decode()
+    # "Submitted" twice: where the filing led, and where the booking left from.
+    assert history.count(">Submitted<") == 2
+    assert "Appointment moved to another office" in history
+
+    # The reference Amal was given still names her appointment, on the page and in the
+    # e-mail that tells her it moved.
+    assert new.reference == booking.reference
+    page = amal_client.get(f"/appointments/{new.id}/").content.decode()
+    assert booking.reference in page
+    assert booking.reference in mail.outbox[-1].body
+
+
+def test_each_appointment_gets_its_own_reference_to_read_out(
+    amal: User, paterson: Office
+) -> None:
+    bea = make_user(Role.REGISTRANT, "bea")
+    tuesday = weekday_ahead(1)
+    first, _ = services.book(
+        amal, file_case(amal), office_code="PAT", starts_at=at(paterson, tuesday, "09:00")
+    )
+    second, _ = services.book(
+        bea, file_case(bea), office_code="PAT", starts_at=at(paterson, tuesday, "09:00")
+    )
+    assert first.reference != second.reference
+    for reference in (first.reference, second.reference):
+        assert len(reference) == 7
+        assert reference[3] == "-"
+        assert not set(reference.replace("-", "")) & set("01ILOU")  # nothing to mishear
 
 
 def test_amal_keeps_her_appointment_when_the_new_time_is_taken(

@@ -9,6 +9,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.appointments import services as appointments
+from apps.appointments.tests.conftest import at, make_office, weekday_ahead
+from apps.console import services
+from apps.registrations import casework
 from apps.registrations.models import CaseNote, CaseState, Departure, Registration
 
 from .conftest import move
@@ -26,11 +31,15 @@ def state_of(registration: Registration) -> str:
 
 
 def test_olu_records_the_appointment_after_checking_the_passport(
-    olu_client: Client, amal_case: Registration
+    olu_client: Client, olu: User, amal: User, amal_case: Registration
 ) -> None:
-    move(amal_case, CaseState.BIOMETRICS_SCHEDULED)
+    newark = make_office("NWK", name="Newark Field Office")
+    booking, _ = appointments.book(
+        amal, amal_case, office_code="NWK", starts_at=at(newark, weekday_ahead(0), "09:00")
+    )
     page = olu_client.get(f"/console/cases/{amal_case.case_number}/").content.decode()
     assert 'id="interview"' in page
+    assert booking.reference in page
 
     unchecked = post(olu_client, amal_case, "interview", notes="Seen.")
     assert unchecked.status_code == 422
@@ -41,10 +50,48 @@ def test_olu_records_the_appointment_after_checking_the_passport(
         olu_client, amal_case, "interview", document_checked="on", notes="Passport matches."
     )
     assert done.status_code == 302
-    assert state_of(amal_case) == CaseState.BIOMETRICS_CAPTURED
+    # Nothing was photographed or fingerprinted yet: the state says so.
+    assert state_of(amal_case) == CaseState.BIOMETRICS_SCHEDULED
     note = CaseNote.objects.get(registration=amal_case)
     assert b"Passport matches" not in bytes(note.text_sealed)  # sealed, not stored in clear
-    assert "The appointment was recorded." in olu_client.get(done["Location"]).content.decode()
+    booking.refresh_from_db()
+    assert booking.state == "booked"  # she came days early: the office closes it on the day
+    after = olu_client.get(done["Location"]).content.decode()
+    assert "The appointment was recorded." in after
+    assert 'id="interview-recorded"' in after
+    assert "<form" not in after.split('id="interview"')[1].split("</section>")[0]
+
+    # A retried post writes nothing more.
+    again = post(olu_client, amal_case, "interview", document_checked="on", notes="Again.")
+    assert again.status_code == 302
+    assert CaseNote.objects.filter(registration=amal_case).count() == 1
+
+    # Only the capture moves the case on.
+    casework.record_biometrics(olu, amal_case)
+    assert state_of(amal_case) == CaseState.BIOMETRICS_CAPTURED
+
+
+def test_on_the_day_recording_the_appointment_marks_amal_as_come(
+    olu: User, amal: User, amal_case: Registration
+) -> None:
+    newark = make_office("NWK", name="Newark Field Office")
+    starts = at(newark, weekday_ahead(2), "10:00")
+    booking, _ = appointments.book(amal, amal_case, office_code="NWK", starts_at=starts)
+    services.record_appointment(
+        olu, amal_case, notes="", document_checked=True, now=starts + dt.timedelta(minutes=5)
+    )
+    booking.refresh_from_db()
+    assert booking.state == "attended"
+    assert state_of(amal_case) == CaseState.BIOMETRICS_SCHEDULED
+
+
+def test_an_appointment_is_recorded_only_while_the_case_waits_for_it(
+    olu_client: Client, amal_case: Registration
+) -> None:
+    refused = post(olu_client, amal_case, "interview", document_checked="on", notes="")
+    assert refused.status_code == 409
+    assert "An appointment is recorded while the case waits for it" in refused.content.decode()
+    assert not CaseNote.objects.filter(registration=amal_case).exists()
 
 
 def test_registering_needs_no_reason(olu_client: Client, amal_case: Registration) -> None:

@@ -7,6 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from apps.accounts.models import User
+from apps.appointments import services as appointments
+from apps.appointments.tests.conftest import at, make_office, weekday_ahead
 from apps.registrations.models import Registration
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +94,7 @@ def test_a_search_is_one_query_however_many_people_match(
         ({"family_name": "Haddad"}, "needs the family name and the date of birth"),
         ({"birth_date": "1990-03-14"}, "needs the family name and the date of birth"),
         ({"case_number": "US2025-AAAA-AAAAA", "document_number": "X1"}, "one way at a time"),
-        ({"case_number": ""}, "Fill in one of the three ways"),
+        ({"case_number": ""}, "Fill in one of the ways of searching"),
     ],
 )
 def test_incomplete_searches_say_what_to_fix(
@@ -119,3 +122,19 @@ def test_names_searched_for_never_appear_in_an_address(
     links = re.findall(r'(?:href|action|value)="(/[^"]*)"', html)
     assert links
     assert not [link for link in links if "Haddad" in link or "1990" in link]
+
+
+def test_by_the_appointment_reference_amal_reads_out(
+    olu_client: Client, amal: User, amal_case: Registration
+) -> None:
+    newark = make_office("NWK", name="Newark Field Office")
+    booking, _ = appointments.book(
+        amal, amal_case, office_code="NWK", starts_at=at(newark, weekday_ahead(1), "09:00")
+    )
+    spoken = booking.reference.lower().replace("-", " ")  # "k7m 4qp", as heard on the phone
+    assert found(olu_client, appointment_reference=spoken) == [amal_case.case_number]
+    assert found(olu_client, appointment_reference="ZZZ-ZZZ") == []
+
+    short = olu_client.post("/console/search/", {"appointment_reference": "K7M"})
+    assert short.status_code == 400
+    assert "A reference has six letters and digits" in short.content.decode()

@@ -146,3 +146,25 @@ def test_an_auditor_is_sent_home_after_the_step(ali: User) -> None:
     client = signed_in_with_password(ali)
     response = client.post("/console/second-factor/", {"code": code_for(device)})
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("language", "wanted", "wrong"),
+    [
+        ("en", "Wait 1 second, then", "Wait 1 seconds"),
+        ("es", "Espere 1 segundo y", "Espere 1 segundos"),
+    ],
+)
+def test_after_one_wrong_code_olu_reads_wait_1_second_in_his_language(
+    olu: User, language: str, wanted: str, wrong: str
+) -> None:
+    device = TOTPDevice.objects.create(user=olu, name="authenticator", confirmed=True)
+    client = signed_in_with_password(olu)
+    client.cookies["django_language"] = language
+    assert client.post("/console/second-factor/", {"code": a_wrong_code(device)}).status_code == 400
+
+    refused = client.post("/console/second-factor/", {"code": code_for(device)})
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert wanted in html
+    assert wrong not in html

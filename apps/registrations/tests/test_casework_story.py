@@ -7,14 +7,15 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.accounts.models import User
 from apps.audit.services import verify
 from apps.registrations import access, casework, services
 from apps.registrations.models import AddressChange, CaseState, Registration
-from apps.registrations.reasons import Decision
+from apps.registrations.reasons import Decision, reason_for_reader
 from apps.vault import services as vault
+from apps.appointments.services import REASON_BOOKED
 from conftest import VALID_FORM
 from registry.errors import FormInvalid
 
@@ -30,9 +31,14 @@ def filed(amal: User) -> Registration:
 
 
 def at_appointment(amal: User, olu: User) -> Registration:
+    """Amal came: Olu recorded the interview, then took her photo and fingerprints
+    (apps.biometrics does that through `record_biometrics`)."""
     case = filed(amal)
     casework.schedule_biometrics(olu, case, office_code="NWK", reason="booked")
-    return casework.record_interview(olu, case, notes="Passport checked.", document_checked=True)
+    casework.record_interview(olu, case, notes="Passport checked.", document_checked=True)
+    case.refresh_from_db()
+    assert case.state == CaseState.BIOMETRICS_SCHEDULED  # an interview captures nothing
+    return casework.record_biometrics(olu, case)
 
 
 def test_the_interview_needs_the_document_checked(amal: User, olu: User) -> None:
@@ -183,3 +189,38 @@ def test_a_case_that_is_not_registered_cannot_depart(amal: User, amal_client: Cl
         content_type="application/json",
     )
     assert response.status_code == 409
+
+
+def test_every_step_amal_reads_on_her_spanish_page_is_in_spanish(
+    amal: User, olu: User, amal_client: Client
+) -> None:
+    case = at_appointment(amal, olu)
+    casework.decide(
+        olu, case, decision=Decision.REQUEST_EVIDENCE, reason_code="identity-not-established"
+    )
+    casework.respond_to_evidence_request(amal, case)
+    casework.schedule_biometrics(olu, case, office_code="NWK", reason=REASON_BOOKED)
+    casework.record_biometrics(olu, case)
+    casework.decide(olu, case, decision=Decision.REGISTER, note="Looks fine to me.")
+    casework.record_departure(olu, case, departed_on=timezone.localdate(), port="JFK")
+
+    page = amal_client.get(
+        f"/cases/{case.case_number}/", headers={"Accept-Language": "es"}
+    ).content.decode()
+    history = page.split("<tbody>")[1].split("</tbody>")[0]
+    for spanish in (
+        "No pudimos confirmar su identidad",  # the officer's reason
+        "La persona indicó que envió o llevó las pruebas",
+        "Foto y huellas dactilares tomadas",
+        "Registro completado",
+        "Salida del país registrada",
+    ):
+        assert spanish in history, spanish
+    for english in ("registered", "evidence provided", "departure recorded", "Looks fine"):
+        assert english not in history, english
+
+
+def test_steps_written_before_reasons_became_codes_read_in_spanish_too() -> None:
+    with translation.override("es"):
+        assert reason_for_reader("registered")[0] == "Registro completado"
+        assert reason_for_reader("interview recorded")[0] == "Cita registrada"
