@@ -185,7 +185,9 @@ def ours(number: int, photo: bytes, fingers: dict[int, bytes]) -> dict[str, floa
     # The outer block holds the search back until it commits: capture, then search.
     started = time.perf_counter()
     with transaction.atomic():
-        enrolment = services.capture(officer, case, services.CaptureInput(photo, fingers))
+        # Every finger not taken is recorded as missing: each one needs an image or why.
+        missing = {p: "missing" for p in range(1, 11) if p not in fingers}
+        enrolment = services.capture(officer, case, services.CaptureInput(photo, fingers, missing))
         captured = time.perf_counter()
     searched = time.perf_counter()
     enrolment.refresh_from_db()

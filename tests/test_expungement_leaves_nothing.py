@@ -136,6 +136,7 @@ def zebulon_is_registered(capture_callbacks: Any) -> tuple[Registration, User, l
         templates = enrol(olu, case, capture_callbacks)
     else:  # TODO(lead): biometrics app not importable here; wire the enrolment
         casework.record_interview(olu, case, notes=NOTE, document_checked=True)
+        casework.record_biometrics(olu, case)
     casework.decide(olu, case, decision=Decision.REGISTER, note=NOTE)
     casework.report_address_change(
         zebulon,
@@ -168,7 +169,8 @@ def enrol(officer: User, case: Registration, capture_callbacks: Any) -> list[byt
     fingers = {p: synthetic.png_bytes(synthetic.impression(synthetic.master_finger(s), 1))
                for p, s in {2: 301, 7: 302}.items()}  # fmt: skip
     with capture_callbacks(execute=True):
-        capture(officer, case, CaptureInput(photo=photo, fingers=fingers))
+        missing = {p: "missing" for p in range(1, 11) if p not in fingers}
+        capture(officer, case, CaptureInput(photo=photo, fingers=fingers, exceptions=missing))
     embedding = pipeline.analyse_face(photo).embedding
     assert embedding is not None
     return [embedding.astype("float32").tobytes()] + [

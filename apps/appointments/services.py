@@ -209,7 +209,7 @@ def mark_missed(actor: User, booking: Booking, *, now: dt.datetime | None = None
 def mark_attended(actor: User, booking: Booking, *, now: dt.datetime | None = None) -> Booking:
     """The office records that the registrant came (from the appointment's day on, as
     people arrive early). The case does not move here: capturing the biometrics does
-    that (`casework.record_interview`). Idempotent. Raises TooEarly before the
+    that (`casework.record_biometrics`). Idempotent. Raises TooEarly before the
     appointment's day and BookingClosed when it was cancelled or missed."""
     with transaction.atomic():
         locked = _lock_registration(booking.registration)

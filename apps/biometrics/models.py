@@ -190,3 +190,22 @@ class IndexStatus(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.rebuild_total else 100 * self.rebuild_done // self.rebuild_total
+
+
+class CaptureProgress(models.Model):
+    """How far a capture station's request has got (the photo, each finger, saving),
+    so that the page can show it while the request runs. Holds no biometric data, only
+    counts; the row goes when the request ends. `token` is drawn by the page."""
+
+    token = models.UUIDField(primary_key=True)
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.CharField(max_length=16)
+    done = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"capture {self.token}: {self.step} {self.done}/{self.total}"

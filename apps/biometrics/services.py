@@ -7,12 +7,16 @@ templates, moves the case to biometrics_captured, logs the capture, and after co
 enqueues the 1:N search (dedup.search_enrolment).
 """
 
+import datetime as dt
 import io
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
@@ -29,7 +33,13 @@ from apps.biometrics.access import (
 )
 from apps.biometrics.face import pipeline
 from apps.biometrics.fingerprints import iso, nbis
-from apps.biometrics.models import FINGER_POSITIONS, Enrolment, Finger, FingerException
+from apps.biometrics.models import (
+    FINGER_POSITIONS,
+    CaptureProgress,
+    Enrolment,
+    Finger,
+    FingerException,
+)
 from apps.programs.loader import get_program
 from apps.programs.schema import Biometrics
 from apps.registrations import casework
@@ -37,6 +47,7 @@ from apps.registrations.models import CaseState, Registration
 from registry.errors import Conflict, FormInvalid
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+Progress = Callable[[str, int, int], None]
 
 FACE_REASONS = {
     "no_face": gettext_lazy("No face was found: photograph the person facing the camera."),
@@ -68,18 +79,30 @@ class _FingerResult:
     image: bytes
 
 
-def capture(actor: User, registration: Registration, data: CaptureInput) -> Enrolment:
+def capture(
+    actor: User,
+    registration: Registration,
+    data: CaptureInput,
+    progress: Progress | None = None,
+) -> Enrolment:
     """Enrol the person of `registration` from the photo and fingers of `data`.
 
-    Raises FormInvalid (nothing written) for bad input, a photo whose face fails a
-    quality check (each reason says what to change) or a finger below the program's
-    NFIQ 2 minimum (recapture it); Conflict when the case is not at its appointment or
-    was already captured."""
+    `progress(step, done, total)` is called as the slow work goes (the photo, then each
+    finger, then saving), for a capture station to show; steps are "photo", "finger"
+    and "saving". Raises FormInvalid (nothing written) for bad input, a finger with
+    neither an image nor a reason, a photo whose face fails a quality check (each
+    reason says what to change) or a finger below the program's NFIQ 2 minimum
+    (recapture it); Conflict when the case is not at its appointment or was already
+    captured."""
     _check_case(registration)
     policy = get_program(registration.program).biometrics
     _check_shape(data)
+    report = progress or (lambda step, done, total: None)
+    total = 2 + len(data.fingers)  # the photo, each finger, saving
+    report("photo", 0, total)
     face = analyse_face(data.photo) if data.photo is not None else None
-    fingers = _analyse_fingers(data.fingers, policy)
+    fingers = _analyse_fingers(data.fingers, policy, lambda done: report("finger", 1 + done, total))
+    report("saving", total - 1, total)
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         _check_case(locked)
@@ -111,6 +134,20 @@ def _check_shape(data: CaptureInput) -> None:
     both = sorted(set(data.fingers) & set(data.exceptions))
     for position in both:
         errors[f"finger_{position}"] = [_("Send an image or an exception, not both.")]
+    # Ten prints where possible, and a reason for each one that is not: a finger left
+    # blank would look the same as one the officer forgot.
+    unaccounted = [p for p in FINGER_POSITIONS if p not in positions]
+    if unaccounted:
+        errors["fingers"] = [
+            *errors.get("fingers", []),
+            _(
+                "Fingers %(positions)s have neither an image nor a reason: take each one, "
+                "or choose why it has no print."
+            )
+            % {"positions": ", ".join(str(p) for p in unaccounted)},
+        ]
+        for position in unaccounted:
+            errors[f"exception_{position}"] = [_("Take this finger, or say why it has no print.")]
     for position, reason in data.exceptions.items():
         if reason not in FingerException.values:
             errors[f"exception_{position}"] = [
@@ -158,10 +195,13 @@ def check_image_format(image: bytes, formats: tuple[str, ...] = ("PNG", "JPEG"))
         raise ValueError("not an image") from exc
 
 
-def _analyse_fingers(images: dict[int, bytes], policy: Biometrics) -> list[_FingerResult]:
+def _analyse_fingers(
+    images: dict[int, bytes], policy: Biometrics, analysed: Callable[[int], None]
+) -> list[_FingerResult]:
     errors: dict[str, list[str]] = {}
     results = []
-    for position in sorted(images):
+    for count, position in enumerate(sorted(images), start=1):
+        analysed(count - 1)
         name = f"finger_{position}"
         try:
             check_image_format(images[position])
@@ -256,3 +296,34 @@ def _store(  # noqa: PLR0917 - private; the capture's parts in the order they we
     # The search commits with the enrolment: a crash between the two cannot skip it.
     enqueue_in_transaction(search_enrolment, enrolment.pk)
     return enrolment
+
+
+def progress_writer(actor: User, registration: Registration, token: uuid.UUID) -> Progress:
+    """A `capture` progress callback that keeps the station's progress row up to date,
+    outside the capture's transaction so that the page's polls see it at once. A token
+    someone else already uses is left alone (the caller only loses its own progress)."""
+    taken = CaptureProgress.objects.filter(token=token).exclude(started_by=actor).exists()
+
+    def write(step: str, done: int, total: int) -> None:
+        if not taken:
+            CaptureProgress.objects.update_or_create(
+                token=token,
+                defaults={
+                    "registration": registration,
+                    "started_by": actor,
+                    "step": step,
+                    "done": done,
+                    "total": total,
+                },
+            )
+
+    return write
+
+
+def forget_progress(actor: User, token: uuid.UUID) -> None:
+    """The request ended: drop its progress row, and any left by a station that died
+    more than an hour ago."""
+    stale = timezone.now() - dt.timedelta(hours=1)
+    CaptureProgress.objects.filter(
+        models.Q(token=token, started_by=actor) | models.Q(updated_at__lt=stale)
+    ).delete()

@@ -6,6 +6,11 @@ app_name = "biometrics"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("biometrics/cases/<str:case_number>/capture/", views.capture, name="capture"),
+    path(
+        "biometrics/cases/<str:case_number>/capture/progress/<uuid:token>/",
+        views.capture_progress,
+        name="capture_progress",
+    ),
     path("biometrics/cases/<str:case_number>/verify/", views.verify, name="verify"),
     path("biometrics/candidates/", views.queue, name="queue"),
     path("biometrics/candidates/<int:pk>/", views.candidate, name="candidate"),

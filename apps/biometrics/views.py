@@ -3,11 +3,12 @@ check, the adjudication queue and pair page, and the index status. Each view:
 authorize, parse, call one service, render."""
 
 import base64
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +19,13 @@ from apps.accounts.permissions import Permission
 from apps.accounts.policies import authorize
 from apps.biometrics import access, dedup, services, verification
 from apps.biometrics.forms import DecisionForm, ReviewForm, parse_capture, parse_verify
-from apps.biometrics.models import FINGER_LABELS, Candidate, FingerException, IndexStatus
+from apps.biometrics.models import (
+    FINGER_LABELS,
+    Candidate,
+    CaptureProgress,
+    FingerException,
+    IndexStatus,
+)
 from apps.console.decorators import console_page
 from apps.console.forms import PurposeForm, show_errors
 from apps.programs.loader import get_program
@@ -32,23 +39,84 @@ FINGERS = [(position, label) for position, label in FINGER_LABELS.items()]
 @require_http_methods(["GET", "POST"])
 @console_page
 def capture(request: HttpRequest, case_number: str) -> HttpResponse:
-    """The capture station: a photo and up to ten fingers, or why a finger has none."""
+    """The capture station: a photo and ten fingers, or why a finger has none. The
+    page shows how far the (several-second) analysis has got while it runs."""
     user, registration = case_for(request.user, Permission.BIOMETRICS_CAPTURE, case_number)
     context: dict[str, Any] = {
         "registration": registration,
-        "fingers": FINGERS,
+        "fingers": _finger_rows({}, None),
         "exceptions": FingerException.choices,
         "error": None,
+        "token": uuid.uuid4(),
     }
     if request.method == "POST":
+        token = _token(request.POST.get("progress_token", ""))
         try:
-            services.capture(user, registration, parse_capture(request.POST, request.FILES))
+            services.capture(
+                user,
+                registration,
+                parse_capture(request.POST, request.FILES),
+                progress=services.progress_writer(user, registration, token),
+            )
         except DomainError as error:
-            context.update(error=error, posted=request.POST)
+            context.update(error=error, fingers=_finger_rows(request.POST, error))
             return render(request, "biometrics/capture.html", context, status=error.status)
+        finally:
+            services.forget_progress(user, token)
         messages.success(request, _("Photo and fingerprints captured; the duplicate search runs."))
         return redirect("console:case", case_number=registration.case_number)
     return render(request, "biometrics/capture.html", context)
+
+
+@require_GET
+@console_page
+def capture_progress(request: HttpRequest, case_number: str, token: uuid.UUID) -> JsonResponse:
+    """How far this officer's capture has got, for the station's page to poll (JSON)."""
+    user, _registration = case_for(request.user, Permission.BIOMETRICS_CAPTURE, case_number)
+    row = CaptureProgress.objects.filter(token=token, started_by=user).first()
+    if row is None:
+        return JsonResponse({"done": 0, "total": 0, "finished": False, "label": _("Sending…")})
+    labels = {
+        "photo": _("Checking the photo…"),
+        "finger": _("Checking finger %(done)d of %(count)d…")
+        % {"done": row.done, "count": max(row.total - 2, 0)},
+        "saving": _("Saving the templates…"),
+    }
+    return JsonResponse(
+        {
+            "done": row.done,
+            "total": row.total,
+            "finished": False,
+            "label": labels.get(row.step, ""),
+        }
+    )
+
+
+def _token(posted: str) -> uuid.UUID:
+    """The page's progress token; a missing or malformed one gets a fresh one (the
+    capture still runs, only nobody watches its progress)."""
+    try:
+        return uuid.UUID(posted)
+    except ValueError:
+        return uuid.uuid4()
+
+
+def _finger_rows(post: Any, error: DomainError | None) -> list[dict[str, Any]]:
+    """Each finger's row: its label, the reason the officer had chosen (chosen again
+    after a refusal) and what the refusal says about it."""
+    fields = error.fields if error is not None else {}
+    return [
+        {
+            "position": position,
+            "label": label,
+            "chosen": str(post.get(f"exception_{position}", "")),
+            "errors": [
+                *fields.get(f"finger_{position}", []),
+                *fields.get(f"exception_{position}", []),
+            ],
+        }
+        for position, label in FINGERS
+    ]
 
 
 @require_http_methods(["GET", "POST"])

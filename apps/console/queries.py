@@ -198,9 +198,10 @@ def find_by_appointment_reference(text: str, *, today: dt.date) -> list[CaseRow]
 def latest_booking(registration: Registration) -> Booking | None:
     """The case's appointment as it stands: the active booking, else the last one."""
     bookings = Booking.objects.filter(registration=registration).select_related("slot__office")
-    return bookings.filter(state=BookingState.BOOKED).first() or bookings.order_by(
-        "-created_at"
-    ).first()
+    return (
+        bookings.filter(state=BookingState.BOOKED).first()
+        or bookings.order_by("-created_at").first()
+    )
 
 
 def _indexed(kind: str, digest: str, today: dt.date) -> list[CaseRow]:

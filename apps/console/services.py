@@ -70,9 +70,7 @@ def record_appointment(
     recorded = casework.record_interview(
         actor, registration, notes=notes, document_checked=document_checked
     )
-    booking = Booking.objects.filter(
-        registration=registration, state=BookingState.BOOKED
-    ).first()
+    booking = Booking.objects.filter(registration=registration, state=BookingState.BOOKED).first()
     if booking is not None:
         # Someone who came before the day of their booking keeps it open: the office
         # closes it on the day.

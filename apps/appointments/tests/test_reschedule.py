@@ -106,9 +106,7 @@ def test_a_move_to_another_office_moves_the_case_to_its_queue(
     assert booking.reference in mail.outbox[-1].body
 
 
-def test_each_appointment_gets_its_own_reference_to_read_out(
-    amal: User, paterson: Office
-) -> None:
+def test_each_appointment_gets_its_own_reference_to_read_out(amal: User, paterson: Office) -> None:
     bea = make_user(Role.REGISTRANT, "bea")
     tuesday = weekday_ahead(1)
     first, _ = services.book(

@@ -19,6 +19,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import Role
 from apps.biometrics.face import samples
 from apps.biometrics.fingerprints import synthetic
+from apps.biometrics.models import FINGER_POSITIONS
 from apps.biometrics.services import CaptureInput
 from apps.registrations import casework
 from apps.registrations import services as registrations
@@ -70,12 +71,22 @@ def finger(seed: int, impression: int = 1) -> bytes:
 def capture_of(
     person: str, fingers: dict[int, int], *, impression: int = 1, **kw: Any
 ) -> CaptureInput:
+    """A capture with these fingers taken; every other finger is recorded as missing
+    (each finger needs an image or a reason), unless `exceptions` says otherwise."""
     variation = kw.pop("variation", "original")
+    exceptions = {p: "missing" for p in FINGER_POSITIONS if p not in fingers}
+    exceptions.update(kw.pop("exceptions", {}))
     return CaptureInput(
         photo=face(person, variation),
         fingers={position: finger(seed, impression) for position, seed in fingers.items()},
+        exceptions=exceptions,
         **kw,
     )
+
+
+def the_rest_missing(*taken: int) -> dict[str, str]:
+    """Form fields saying that every finger but `taken` is missing."""
+    return {f"exception_{p}": "missing" for p in FINGER_POSITIONS if p not in taken}
 
 
 def at_appointment(user: User, officer: User) -> Registration:

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.accounts.models import User
 from apps.audit.models import AuditEntry
 from apps.biometrics.models import Enrolment, Finger
-from apps.biometrics.tests.conftest import at_appointment, face, finger
+from apps.biometrics.tests.conftest import at_appointment, face, finger, the_rest_missing
 from apps.registrations.models import CaseState
 from conftest import client_for
 
@@ -21,7 +21,9 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 
 def good(**extra: Any) -> dict[str, Any]:
-    return {"photo": upload("face.png", face("astronaut")), "exception_1": "missing", **extra}
+    """A photo, and every finger not sent in `extra` recorded as missing."""
+    taken = [int(n.removeprefix("finger_")) for n in extra if n.removeprefix("finger_").isdigit()]
+    return {"photo": upload("face.png", face("astronaut")), **the_rest_missing(*taken), **extra}
 
 
 CASES = {
@@ -57,6 +59,20 @@ CASES = {
         lambda: good(finger_2=upload("f.png", finger(101)), exception_2="injured"),
         422,
         "finger_2",
+    ),
+    # What the station once accepted: 4 fingers taken, 6 left blank with no reason.
+    "six blank fingers, no reason": (
+        lambda: {
+            "photo": upload("face.png", face("astronaut")),
+            **{f"finger_{p}": upload("f.png", finger(100 + p)) for p in (1, 2, 6, 7)},
+        },
+        422,
+        "exception_3",
+    ),
+    "a blank finger among reasons": (
+        lambda: {k: v for k, v in good().items() if k != "exception_10"},
+        422,
+        "exception_10",
     ),
 }
 
@@ -97,7 +113,7 @@ def test_a_case_not_at_its_appointment_is_refused(amal: User, olu: User) -> None
     )  # fmt: skip
     response = client_for(olu).post(
         f"/api/v1/biometrics/cases/{case.case_number}/capture",
-        {"photo": upload("face.png", face("astronaut")), "exception_1": "missing"},
+        {"photo": upload("face.png", face("astronaut")), **the_rest_missing()},
     )
     assert response.status_code == 409
     assert not Enrolment.objects.exists()
@@ -116,3 +132,16 @@ def test_bad_verification_input(amal: User, olu: User) -> None:
     nothing_on_file = client.post(path, {"photo": upload("p.png", face("astronaut"))})
     assert nothing_on_file.status_code == 409
     assert not AuditEntry.objects.filter(object_type="biometric_verify").exists()
+
+
+def test_the_station_names_each_finger_left_blank(amal: User, olu: User) -> None:
+    case = at_appointment(amal, olu)
+    posted = {
+        "photo": upload("face.png", face("astronaut")),
+        **{f"finger_{p}": upload("f.png", finger(100 + p)) for p in (1, 2, 6, 7)},
+    }
+    body = client_for(olu).post(f"/api/v1/biometrics/cases/{case.case_number}/capture", posted)
+    fields = body.json()["fields"]
+    blank = [3, 4, 5, 8, 9, 10]
+    assert sorted(int(n.removeprefix("exception_")) for n in fields if "exception_" in n) == blank
+    assert "Fingers 3, 4, 5, 8, 9, 10 have neither an image nor a reason" in fields["fingers"][0]

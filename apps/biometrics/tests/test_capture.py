@@ -60,6 +60,7 @@ def test_a_poor_finger_asks_for_a_recapture(
     program_with(nfiq2_minimum=50)
     data = capture_of("astronaut", AMAL_FINGERS)
     data.fingers[3] = poor_finger(103)
+    del data.exceptions[3]  # taken after all, not missing
     with pytest.raises(FormInvalid) as refused:
         services.capture(olu, at_appointment(amal, olu), data)
     assert list(refused.value.fields) == ["finger_3"]
@@ -75,16 +76,14 @@ def test_a_missing_finger_is_recorded_and_does_not_block(
         enrolment = services.capture(olu, at_appointment(amal, olu), data)
     enrolment.refresh_from_db()
     assert enrolment.state == Enrolment.State.SEARCHED
-    assert dict(Finger.objects.filter(exception__gt="").values_list("position", "exception")) == {
-        1: "missing",
-        6: "injured",
-    }
+    recorded = dict(Finger.objects.filter(exception__gt="").values_list("position", "exception"))
+    assert recorded == {p: "injured" if p == 6 else "missing" for p in (1, 3, 4, 5, 6, 8, 9, 10)}
     assert enrolment.registration.state == CaseState.BIOMETRICS_CAPTURED
     entry = AuditEntry.objects.get(action=Action.CREATE, object_type="biometric_enrolment")
     assert entry.detail == {
         "face": True,
         "fingers": 2,
-        "exceptions": ["injured", "missing"],
+        "exceptions": ["injured"] + ["missing"] * 7,
         "portrait_kept": True,
     }
 
@@ -101,7 +100,8 @@ def test_what_is_kept_is_sealed_and_raw_prints_are_not_kept(
     assert templates.face.shape == (128,)
     assert enrolment.face_sealed is not None
     assert templates.face.tobytes() not in bytes(enrolment.face_sealed)
-    fingers = list(enrolment.fingers.all())
+    fingers = list(enrolment.fingers.filter(exception=""))  # the two taken
+    assert len(fingers) == 2
     assert all(f.image_sealed is None for f in fingers)  # keep_fingerprint_images = false
     assert all(f.template_sealed is not None for f in fingers)
     assert all((f.nfiq2 or 0) >= 30 for f in fingers)
@@ -127,7 +127,7 @@ def test_the_program_may_keep_finger_images_and_no_photo(
     )
     assert enrolment.portrait_sealed is None
     assert access.read_portrait(olu, enrolment.person, purpose="case-processing") is None
-    assert all(f.image_sealed is not None for f in enrolment.fingers.all())
+    assert all(f.image_sealed is not None for f in enrolment.fingers.filter(exception=""))
 
 
 def test_a_case_is_captured_once_and_only_at_its_appointment(amal: User, olu: User) -> None:
@@ -143,8 +143,9 @@ def test_jpeg_fingers_are_read_too(amal: User, olu: User) -> None:
     data = services.CaptureInput(
         photo=face("astronaut"),
         fingers={2: synthetic.jpeg_bytes(synthetic.impression(synthetic.master_finger(101), 3))},
+        exceptions={p: "injured" for p in range(1, 11) if p != 2},
     )
     enrolment = services.capture(olu, at_appointment(amal, olu), data)
-    assert enrolment.fingers.get().minutiae
-    assert np.isfinite(enrolment.fingers.get().nfiq2 or 0)
+    assert enrolment.fingers.get(position=2).minutiae
+    assert np.isfinite(enrolment.fingers.get(position=2).nfiq2 or 0)
     assert finger(101)  # the cached PNG of the same master still decodes

@@ -32,6 +32,13 @@ OPEN = {"purpose": "duplicate-resolution"}
 ROUTES: list[tuple[str, str, str, Permission, Any]] = [
     ("capture page", "get", "/biometrics/cases/{case}/capture/", CAPTURE, None),
     ("capture on page", "post", "/biometrics/cases/{case}/capture/", CAPTURE, {}),
+    (
+        "capture progress",
+        "get",
+        "/biometrics/cases/{case}/capture/progress/{token}/",
+        CAPTURE,
+        None,
+    ),
     ("verify page", "get", "/biometrics/cases/{case}/verify/", VERIFY, None),
     ("verify on page", "post", "/biometrics/cases/{case}/verify/", VERIFY, {}),
     ("queue page", "get", "/biometrics/candidates/", ADJUDICATE, None),
@@ -81,7 +88,11 @@ def fixtures_for(role: Role) -> tuple[Client, dict[str, str]]:
     pair = Candidate.objects.create(
         probe=_enrolment(officer), match=_enrolment(officer), face_distance=0.3
     )
-    ids = {"case": str(at_appointment(owner, officer).case_number), "pair": str(pair.pk)}
+    ids = {
+        "case": str(at_appointment(owner, officer).case_number),
+        "pair": str(pair.pk),
+        "token": str(uuid.uuid4()),
+    }
     return client_for(user), ids
 
 
@@ -109,7 +120,9 @@ def test_anonymous_visitors_are_refused(route: tuple[str, str, str, Permission, 
 
 def test_every_route_is_listed() -> None:
     unlisted = unlisted_pages(
-        urls.urlpatterns, ROUTES, {"{case}": "<str:case_number>", "{pair}": "<int:pk>"}
+        urls.urlpatterns,
+        ROUTES,
+        {"{case}": "<str:case_number>", "{pair}": "<int:pk>", "{token}": "<uuid:token>"},
     )
     assert not unlisted, f"not in ROUTES: {unlisted}"
     unlisted = unlisted_operations(router, ROUTES, {"{case}": "{case_number}", "{pair}": "{pk}"})

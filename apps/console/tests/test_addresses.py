@@ -34,7 +34,7 @@ def amal_moves(amal: User, case: Registration) -> None:
 
 
 def rows(html: str, table: str) -> list[str]:
-    body = html.split(f'id="{table}"')[1].split("</table>")[0]
+    body = html.split(f'id="{table}"')[1].split("</table>", maxsplit=1)[0]
     return re.findall(r'<tr[^>]* data-late="(true|false)"', body)
 
 

@@ -30,6 +30,7 @@ def register(filer: User, officer: User, data: dict[str, Any] | None = None) -> 
     )
     casework.schedule_biometrics(officer, case, office_code="NWK", reason="booked")
     casework.record_interview(officer, case, notes="", document_checked=True)
+    casework.record_biometrics(officer, case)  # the capture station's step, without images
     return casework.decide(officer, case, decision=Decision.REGISTER)
 
 

@@ -22,6 +22,7 @@ REGISTER = (
     " data=VALID_FORM, language='en', idempotency_key=None)\n"
     "casework.schedule_biometrics(olu, case, office_code='NWK', reason='booked')\n"
     "casework.record_interview(olu, case, notes='', document_checked=True)\n"
+    "casework.record_biometrics(olu, case)\n"
     "casework.decide(olu, case, decision=Decision.REGISTER)\n"
     "print(case.case_number)"
 )

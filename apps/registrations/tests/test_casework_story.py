@@ -10,12 +10,12 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from apps.accounts.models import User
+from apps.appointments.services import REASON_BOOKED
 from apps.audit.services import verify
 from apps.registrations import access, casework, services
 from apps.registrations.models import AddressChange, CaseState, Registration
 from apps.registrations.reasons import Decision, reason_for_reader
 from apps.vault import services as vault
-from apps.appointments.services import REASON_BOOKED
 from conftest import VALID_FORM
 from registry.errors import FormInvalid
 
