@@ -28,18 +28,22 @@ class Section:
     answers: list[Answer]
 
 
-def answers_by_section(program: Program, form: dict[str, Any], language: str) -> list[Section]:
-    """The answers in the order of the program's form, with unanswered fields left out."""
+def answers_by_section(
+    program: Program, form: dict[str, Any], language: str, *, for_child: bool = False
+) -> list[Section]:
+    """The answers in the order of the program's form, with unanswered fields left out;
+    a child's filing reads as being about the child."""
     country_names = dict(countries(language))
     sections = []
     for section in program.form.sections:
         answers = [
-            Answer(program.text(field.label, language), lines)
+            Answer(program.field_label(field, language, for_child=for_child), lines)
             for field in section.fields
             if (lines := _lines(program, field, form.get(field.name), language, country_names))
         ]
         if answers:
-            sections.append(Section(program.text(section.title, language), answers))
+            title = program.section_title(section, language, for_child=for_child)
+            sections.append(Section(title, answers))
     return sections
 
 

@@ -156,7 +156,12 @@ def record(request: HttpRequest, case_number: str) -> HttpResponse:
         stated = program.purpose(form.cleaned_data["purpose"])
         context.update(
             opened=[
-                {**item, "sections": answers_by_section(program, item["form"], language)}
+                {
+                    **item,
+                    "sections": answers_by_section(
+                        program, item["form"], language, for_child=item["for_child"]
+                    ),
+                }
                 for item in opened.registrations
             ],
             notes=opened.notes,

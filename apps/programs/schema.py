@@ -63,6 +63,10 @@ class FormField(Strict):
     type: FieldType
     label: LocalizedText
     help: LocalizedText = {}
+    # The words when a parent or guardian files for a child ("The child's date of
+    # birth"); `label` and `help` otherwise, and when these are absent.
+    child_label: LocalizedText = {}
+    child_help: LocalizedText = {}
     required: bool = False
     max_length: Annotated[int, Field(ge=1, le=10_000)] = 200
     max_items: Annotated[int, Field(ge=1, le=100)] = 10
@@ -89,6 +93,8 @@ class FormField(Strict):
 class FormSection(Strict):
     key: Slug
     title: LocalizedText
+    # The title when a parent or guardian files for a child ("About the child").
+    child_title: LocalizedText = {}
     fields: list[FormField]
 
 
@@ -332,8 +338,13 @@ class Program(Strict):
             check(f"exemptions[{e.code}].reason", e.reason)
         for s in self.form.sections:
             check(f"form.sections[{s.key}].title", s.title)
+            if s.child_title:
+                check(f"form.sections[{s.key}].child_title", s.child_title)
             for f in s.fields:
                 check(f"form field {f.name}.label", f.label)
+                for name, text in (("child_label", f.child_label), ("child_help", f.child_help)):
+                    if text:
+                        check(f"form field {f.name}.{name}", text)
                 for c in f.choices:
                     check(f"form field {f.name} choice {c.code}", c.label)
         for p in self.purposes:
@@ -348,6 +359,22 @@ class Program(Strict):
 
     def text(self, text: LocalizedText, language: str) -> str:
         return text.get(language) or text[self.program.languages[0]]
+
+    def section_title(self, section: FormSection, language: str, *, for_child: bool) -> str:
+        """The section's title as the person filing reads it: about a child when a
+        parent or guardian files for one."""
+        return self.text(
+            section.child_title if for_child and section.child_title else section.title, language
+        )
+
+    def field_label(self, field: FormField, language: str, *, for_child: bool) -> str:
+        return self.text(
+            field.child_label if for_child and field.child_label else field.label, language
+        )
+
+    def field_help(self, field: FormField, language: str, *, for_child: bool) -> str:
+        text = field.child_help if for_child and field.child_help else field.help
+        return self.text(text, language) if text else ""
 
     def document(self, code: str) -> Document | None:
         return next((d for d in self.documents if d.code == code), None)

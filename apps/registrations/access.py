@@ -61,6 +61,7 @@ def read_person(actor: User, person: Person, purpose: StatedPurpose) -> list[dic
         {
             "case_number": registration.case_number,
             "state": registration.state,
+            "for_child": registration.for_child,
             "form": _open_and_log(
                 actor,
                 registration,

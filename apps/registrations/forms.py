@@ -123,9 +123,15 @@ def _addresses_from_post(name: str, post: QueryDict, limit: int) -> list[dict[st
 
 
 def sections_for_page(
-    program: Program, language: str, values: dict[str, Any], errors: dict[str, list[str]]
+    program: Program,
+    language: str,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    *,
+    for_child: bool = False,
 ) -> list[dict[str, Any]]:
-    """Everything the template needs to draw the form, in the person's language."""
+    """Everything the template needs to draw the form, in the person's language, and
+    worded about the child when a parent or guardian files for one."""
     sections = []
     for section in program.form.sections:
         fields = []
@@ -135,8 +141,8 @@ def sections_for_page(
                 "name": field.name,
                 "type": field.type.value,
                 "meaning": field.meaning or "",
-                "label": program.text(field.label, language),
-                "help": program.text(field.help, language) if field.help else "",
+                "label": program.field_label(field, language, for_child=for_child),
+                "help": program.field_help(field, language, for_child=for_child),
                 "required": field.required,
                 "max_length": field.max_length,
                 "value": value,
@@ -153,7 +159,11 @@ def sections_for_page(
                 entry["rows"] = rows
             fields.append(entry)
         sections.append(
-            {"key": section.key, "title": program.text(section.title, language), "fields": fields}
+            {
+                "key": section.key,
+                "title": program.section_title(section, language, for_child=for_child),
+                "fields": fields,
+            }
         )
     return sections
 

@@ -113,7 +113,9 @@ def edit(request: HttpRequest, registration_id: uuid.UUID) -> HttpResponse:
     context = {
         "registration": registration,
         "program": program,
-        "sections": sections_for_page(program, _language(), values, errors),
+        "sections": sections_for_page(
+            program, _language(), values, errors, for_child=registration.for_child
+        ),
         "countries": countries(_language()),
         "message": message,
         "saved": request.GET.get("saved") == "1",
