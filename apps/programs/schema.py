@@ -202,6 +202,10 @@ class Purpose(Strict):
 
     code: Slug
     label: LocalizedText
+    # The purpose as the person reads it at the end of a sentence in their access log
+    # ("An officer opened your case to process your registration"); the label is shown
+    # where it is absent.
+    why: LocalizedText = {}
     legal_basis: str
     requires_reference: bool = False
 
@@ -349,6 +353,8 @@ class Program(Strict):
                     check(f"form field {f.name} choice {c.code}", c.label)
         for p in self.purposes:
             check(f"purposes[{p.code}].label", p.label)
+            if p.why:
+                check(f"purposes[{p.code}].why", p.why)
         if missing:
             raise ValueError("; ".join(missing))
         names = [f.name for f in self.form.fields()]

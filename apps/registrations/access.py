@@ -14,14 +14,13 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.audit import services as audit
 from apps.audit.models import Action, AuditEntry
 from apps.programs.loader import get_program
 from apps.programs.schema import Purpose
-from apps.registrations.casework import ADDRESS_LABEL, NOTE_LABEL
+from apps.registrations.casework import ADDRESS_LABEL, NOTE_LABEL, office_of
 from apps.registrations.models import AddressChange, BlindIndexEntry, Person, Registration
 from apps.registrations.services import FORM_LABEL
 from apps.vault import services as vault
@@ -233,6 +232,7 @@ def _log_read(  # noqa: PLR0917 - private; the read's who, what and why, in that
         purpose=purpose,
         legal_basis=legal_basis,
         reference=reference,
+        detail=office_of(actor, registration),
     )
 
 
@@ -240,35 +240,6 @@ def persons_of(user: User) -> QuerySet[Person]:
     """The people whose records `user` may see as their own: themselves and the
     children they filed for."""
     return Person.objects.filter(Q(account=user) | Q(guardian=user))
-
-
-SYSTEM_PURPOSES = {
-    SELF_ACCESS: gettext_lazy("You (or the guardian who filed) looked at the answers"),
-    "self-filing": gettext_lazy("Filing the registration"),
-    "": gettext_lazy("Case work"),
-}
-
-
-def access_log_with_purposes(user: User, language: str) -> list[tuple[AuditEntry, str]]:
-    """The user's access log (latest 500) with each purpose in the reader's language:
-    the program's own label for a staff purpose, ours for the system's."""
-    entries = list(access_log_for(user)[:500])
-    programs = dict(
-        Person.objects.filter(pk__in={e.subject_id for e in entries}).values_list("id", "program")
-    )
-    return [(entry, _purpose_label(entry, programs, language)) for entry in entries]
-
-
-def _purpose_label(entry: AuditEntry, programs: dict[uuid.UUID, str], language: str) -> str:
-    if entry.purpose in SYSTEM_PURPOSES:
-        return str(SYSTEM_PURPOSES[entry.purpose])
-    slug = programs.get(entry.subject_id) if entry.subject_id else None
-    if slug and entry.purpose:
-        program = get_program(slug)
-        purpose = program.purpose(entry.purpose)
-        if purpose:
-            return program.text(purpose.label, language)
-    return entry.purpose
 
 
 def access_log_for(user: User) -> QuerySet[AuditEntry]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.permissions import Role
+from apps.accounts.permissions import STAFF_ROLES, Role
 from apps.audit import services as audit
 from apps.audit.models import Action
 from apps.audit.services import SystemActor
@@ -144,7 +144,7 @@ def record_interview(
         subject_id=locked.person_id,
         object_type="registration",
         object_id=locked.case_number or str(locked.id),
-        detail={"interview": True, "document_checked": True},
+        detail={"interview": True, "document_checked": True, **office_of(actor, locked)},
     )
     return locked
 
@@ -318,7 +318,7 @@ def _move(
         subject_id=locked.person_id,
         object_type="registration",
         object_id=locked.case_number or str(locked.id),
-        detail={"from": locked.state, "to": to_state},
+        detail={"from": locked.state, "to": to_state, **office_of(actor, locked)},
     )
     from_state = locked.state
     locked.state = to_state
@@ -328,6 +328,14 @@ def _move(
     for hook in TRANSITION_HOOKS:
         hook(actor, locked, from_state, to_state)
     return locked
+
+
+def office_of(actor: User | SystemActor, registration: Registration) -> dict[str, str]:
+    """The office working the case, on a staff member's entry (the person's access log
+    names it: "an officer at the NWK office")."""
+    if isinstance(actor, User) and actor.role_enum in STAFF_ROLES and registration.office_code:
+        return {"office": registration.office_code}
+    return {}
 
 
 def _add_note(actor: User, registration: Registration, text: str, *, kind: str) -> CaseNote:

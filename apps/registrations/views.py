@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.permissions import Permission
 from apps.accounts.policies import authorize
 from apps.programs.loader import get_program
-from apps.registrations import access, services
+from apps.registrations import access, access_sentences, services
 from apps.registrations.forms import (
     EligibilityForm,
     countries,
@@ -138,7 +138,14 @@ def case(request: HttpRequest, case_number: str) -> HttpResponse:
 
 
 def access_log(request: HttpRequest) -> HttpResponse:
-    """Every audit entry about the user's record and their children's."""
+    """Every audit entry about the user's record and their children's, as sentences in
+    their language, the entries of one visit on one line."""
     user = authorize(request.user, Permission.ACCESS_LOG_READ_OWN)
-    entries = access.access_log_with_purposes(user, _language())
-    return render(request, "registrations/access_log.html", {"entries": entries})
+    entries = list(access.access_log_for(user)[: access_sentences.PAGE_ENTRIES])
+    lines = access_sentences.lines_for(user, entries, access_sentences.programs_of(entries))
+    several_cases = len({line.case_number for line in lines if line.case_number}) > 1
+    return render(
+        request,
+        "registrations/access_log.html",
+        {"lines": lines, "several_cases": several_cases, "shown": len(entries)},
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.permissions import STAFF_ROLES, Role
 from apps.audit.models import Action, AuditEntry
-from apps.registrations.access import _purpose_label
+from apps.registrations.access_sentences import purpose_label, sentence_for
 from apps.registrations.models import Person
 from apps.rights.models import DisclosureHold
 from apps.rights.services import hidden_entry_ids
@@ -46,8 +46,11 @@ def _role_label(role: str) -> str:
         return _("The system") if role == "system" else role
 
 
-def accounting_for(person: Person, language: str) -> list[dict[str, Any]]:
-    """The person's entries, newest first, in the reader's language."""
+def accounting_for(
+    person: Person, language: str, reader: User | None = None
+) -> list[dict[str, Any]]:
+    """The person's entries, newest first, in the reader's language; `said` is each
+    entry as a sentence ("An officer at the NWK office opened your case to …")."""
     hidden = hidden_entry_ids(person.id)
     entries = AuditEntry.objects.filter(subject_id=person.id).order_by("-at", "-id")
     programs = {person.id: person.program}
@@ -65,7 +68,8 @@ def accounting_for(person: Person, language: str) -> list[dict[str, Any]]:
             "who_id": entry.actor_id,
             "organisation": organisation(entry),
             "purpose": entry.purpose,
-            "purpose_label": _purpose_label(entry, programs, language),
+            "purpose_label": purpose_label(entry, programs, language),
+            "said": sentence_for(reader, entry, person.program) if reader else "",
             "legal_basis": entry.legal_basis,
             "reference": entry.reference,
         }
@@ -92,6 +96,6 @@ def accounting_section(user: User, person: Person) -> dict[str, Any]:
     from django.utils.translation import get_language
 
     return {
-        "entries": accounting_for(person, get_language() or "en"),
+        "entries": accounting_for(person, get_language() or "en", user),
         "holds_that_ended": ended_holds(person),
     }

@@ -59,7 +59,7 @@ def test_stating_a_purpose_opens_the_record_and_logs_the_read(
     assert read.legal_basis == "INA § 262 (8 U.S.C. § 1302); 8 CFR 264.1"
     assert read.object_id == amal_case.case_number
     log = amal_client.get("/my/access-log/").content.decode()
-    assert "Processing this registration" in log
+    assert "An officer at the NWK office opened your case to process your registration." in log
 
 
 def test_a_purpose_the_program_does_not_list_opens_and_logs_nothing(

@@ -40,10 +40,11 @@ def test_an_officer_read_is_logged_and_shown_to_amal(
     assert read["legal_basis"]
 
     page = amal_client.get("/my/access-log/").content.decode()
-    assert "Processing this registration" in page  # the program's label for the purpose
-    assert "Registration officer" in page
+    # The program's words for the purpose; nobody's account number.
+    assert "An officer opened your case to process your registration." in page
+    assert f"#{olu.pk}" not in page
     spanish = amal_client.get("/my/access-log/", headers={"Accept-Language": "es"})
-    assert "Tramitación de este registro" in spanish.content.decode()
+    assert "Un funcionario abrió su caso para tramitar su registro." in spanish.content.decode()
 
 
 def test_a_read_without_an_allowed_purpose_reads_and_logs_nothing(

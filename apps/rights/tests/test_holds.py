@@ -53,7 +53,7 @@ def test_a_held_entry_is_absent_until_the_hold_ends(
     assert services.hidden_entry_ids(amal_case.person_id) == {held.pk}
 
     page = amal_client.get("/my/access-log/").content.decode()
-    assert "Written request of a law-enforcement agency" not in page
+    assert "to answer a law-enforcement agency" not in page
     api = amal_client.get("/api/v1/me/access-log").json()
     assert all(e["purpose"] != "law-enforcement-request" for e in api)
     entries, ended = export_entries(amal_client, amal_case)
@@ -70,7 +70,7 @@ def test_a_held_entry_is_absent_until_the_hold_ends(
     DisclosureHold.objects.update(ends_at=timezone.now() - dt.timedelta(minutes=1))
     assert services.hidden_entry_ids(amal_case.person_id) == set()
     page = amal_client.get("/my/access-log/").content.decode()
-    assert "Written request of a law-enforcement agency" in page
+    assert "to answer a law-enforcement agency" in page
     entries, ended = export_entries(amal_client, amal_case)
     assert held.pk in entries
     assert len(ended) == 1
