@@ -325,7 +325,9 @@ class Program(Strict):
         languages = set(self.program.languages)
         missing: list[str] = []
 
-        def check(where: str, text: LocalizedText) -> None:
+        def check(where: str, text: LocalizedText, *, optional: bool = False) -> None:
+            if optional and not text:
+                return
             absent = languages - set(text)
             if absent:
                 missing.append(f"{where} lacks {', '.join(sorted(absent))}")
@@ -342,19 +344,16 @@ class Program(Strict):
             check(f"exemptions[{e.code}].reason", e.reason)
         for s in self.form.sections:
             check(f"form.sections[{s.key}].title", s.title)
-            if s.child_title:
-                check(f"form.sections[{s.key}].child_title", s.child_title)
+            check(f"form.sections[{s.key}].child_title", s.child_title, optional=True)
             for f in s.fields:
                 check(f"form field {f.name}.label", f.label)
-                for name, text in (("child_label", f.child_label), ("child_help", f.child_help)):
-                    if text:
-                        check(f"form field {f.name}.{name}", text)
+                check(f"form field {f.name}.child_label", f.child_label, optional=True)
+                check(f"form field {f.name}.child_help", f.child_help, optional=True)
                 for c in f.choices:
                     check(f"form field {f.name} choice {c.code}", c.label)
         for p in self.purposes:
             check(f"purposes[{p.code}].label", p.label)
-            if p.why:
-                check(f"purposes[{p.code}].why", p.why)
+            check(f"purposes[{p.code}].why", p.why, optional=True)
         if missing:
             raise ValueError("; ".join(missing))
         names = [f.name for f in self.form.fields()]

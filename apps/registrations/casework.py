@@ -19,6 +19,7 @@ from apps.accounts.permissions import STAFF_ROLES, Role
 from apps.audit import services as audit
 from apps.audit.models import Action
 from apps.audit.services import SystemActor
+from apps.registrations import notifications
 from apps.registrations.models import (
     TRANSITIONS,
     AddressChange,
@@ -196,6 +197,8 @@ def decide(
     locked = _move(actor, registration, target, reason_code or REASON_REGISTERED)
     if note.strip():
         _add_note(actor, locked, note, kind="decision")
+    if decision is Decision.REGISTER:
+        notifications.confirm(locked, "registered")
     return locked
 
 

@@ -26,6 +26,7 @@ from apps.programs.eligibility import (
 )
 from apps.programs.loader import get_program
 from apps.programs.schema import BlindIndex, Program
+from apps.registrations import notifications
 from apps.registrations.case_numbers import new_case_number
 from apps.registrations.models import (
     BlindIndexEntry,
@@ -204,6 +205,7 @@ def file_registration(
                     head,
                 ]
             )
+            notifications.confirm(registration, "submitted")
     except IntegrityError:
         # An earlier request with the same key (a retry, or a concurrent twin) filed
         # first: answer with its result.
@@ -226,6 +228,7 @@ def _file(user: User, registration: Registration, program: Program, clean: dict[
     BlindIndexEntry.objects.bulk_create(_index_entries(registration.person_id, program, clean))
     _filed_transition(user, registration, from_state).save()
     audit.record(actor=user, **_submit_event(registration))
+    notifications.confirm(registration, "submitted")
 
 
 def _mark_filed(

@@ -40,9 +40,7 @@ def log_rows(client: Client, language: str = "en") -> list[str]:
     return [re.sub(r"<[^>]+>", " ", row).split("  ")[0].strip() for row in rows]
 
 
-def test_amal_reads_her_log_as_sentences(
-    amal: User, amal_client: Client, olu: User
-) -> None:
+def test_amal_reads_her_log_as_sentences(amal: User, amal_client: Client, olu: User) -> None:
     case = filed_at_newark(amal)
     for _ in range(7):  # one visit: she looks at her answers again and again
         access.read_own_form(amal, case)
