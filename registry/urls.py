@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("apps.partners.urls")),
     path("", include("apps.jobs.urls")),
     path("", include("apps.programs.urls")),  # issue 15: programs in force
+    # The auditor's console (issue 17): the log's heads, search, proofs, "verify now".
+    path("", include("apps.audit.urls")),
     # Partner clients get bearer tokens here (client credentials) and may revoke them.
     path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2_token"),
     path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2_revoke"),

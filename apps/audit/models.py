@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -137,3 +138,67 @@ class AuditTreeHead(models.Model):
 
 def chain_for(subject_id: uuid.UUID | None) -> str:
     return f"s:{subject_id}" if subject_id else "system"
+
+
+class VerificationState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Checking")
+    INTACT = "intact", _("Intact")
+    BROKEN = "broken", _("Broken")
+    FAILED = "failed", _("Could not finish")
+
+
+class AuditVerification(models.Model):
+    """One "verify now" from the auditor's console: who asked, how far the check has
+    got, and what it found. Not part of the log (it reports on the log); asking and the
+    outcome are each written to the log's system chain."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(
+        max_length=16, choices=VerificationState.choices, default=VerificationState.QUEUED
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Entries to check (those in the tree and those queued for it when the check began)
+    # and how many were checked so far.
+    total = models.BigIntegerField(default=0)
+    checked = models.BigIntegerField(default=0)
+    chains_checked = models.BigIntegerField(default=0)
+    tree_size = models.BigIntegerField(default=0)
+    heads_checked = models.IntegerField(default=0)
+    root_hash = models.CharField(max_length=64, blank=True)
+    problem = models.TextField(blank=True)
+    problem_entry_id = models.BigIntegerField(null=True, blank=True)
+    problem_leaf_index = models.BigIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    # True while waiting or running, NULL after: one check at a time (the constraint).
+    active = models.BooleanField(null=True, default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-requested_at"], name="audit_verification_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="audit_one_verification"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"verification {self.id} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (
+            VerificationState.INTACT,
+            VerificationState.BROKEN,
+            VerificationState.FAILED,
+        )
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return min(99, 100 * self.checked // self.total) if self.total else 0

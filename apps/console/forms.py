@@ -157,6 +157,7 @@ class PurposeForm(forms.Form):
                 % {"purpose": program.text(p.label, language), "basis": p.legal_basis},
             )
             for p in program.purposes
+            if not p.audit_only
         ]
 
 

@@ -208,6 +208,9 @@ class Purpose(Strict):
     why: LocalizedText = {}
     legal_basis: str
     requires_reference: bool = False
+    # For looking through a person's entries in the audit log (the auditor's console),
+    # never for opening the record itself.
+    audit_only: bool = False
 
 
 ExpungementGround = Literal[

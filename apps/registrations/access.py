@@ -78,8 +78,8 @@ def allowed_purpose(person: Person, purpose: StatedPurpose) -> Purpose:
     reference reads nothing and logs nothing."""
     program = get_program(person.program)
     allowed = program.purpose(purpose.code)
-    if allowed is None:
-        codes = ", ".join(p.code for p in program.purposes)
+    if allowed is None or allowed.audit_only:
+        codes = ", ".join(p.code for p in program.purposes if not p.audit_only)
         raise FormInvalid(
             _("Choose a purpose the program allows: %(codes)s.") % {"codes": codes},
             fields={"purpose": [_("Unknown purpose.")]},

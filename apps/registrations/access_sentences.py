@@ -61,6 +61,7 @@ READ_THINGS: dict[str, Promise] = {
     "complaint": gettext_lazy("your complaint"),
     "citizenship_claim": gettext_lazy("your claim of US citizenship"),
     "evidence": gettext_lazy("the evidence you sent"),
+    "audit_entry": gettext_lazy("an entry of the log of your record"),
 }
 OWN_FORM = gettext_lazy("your form")
 
@@ -114,6 +115,7 @@ SENTENCES: dict[tuple[str, str], Promise] = {
     (Action.CREATE, "partner_departure"): gettext_lazy(
         "%(who)s reported that you left the country"
     ),
+    (Action.SEARCH, "audit_log"): gettext_lazy("%(who)s looked through the log of your record"),
     (Action.KEY_DESTROYED, "person"): gettext_lazy(
         "%(who)s erased your record: its personal data can no longer be read by anyone"
     ),
