@@ -185,7 +185,7 @@ def test_one_check_at_a_time(ali: User, priya: User) -> None:
     page = client_for(ali).get(response["Location"]).content.decode()
     assert 'data-progress-url="/audit/verifications/' in page
     assert "registry/progress.js" in page
-    assert "<noscript><meta http-equiv=\"refresh\"" in page
+    assert '<noscript><meta http-equiv="refresh"' in page
 
 
 def test_verify_now_names_the_entry_someone_rewrote(
