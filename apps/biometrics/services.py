@@ -90,13 +90,13 @@ def capture(
     `progress(step, done, total)` is called as the slow work goes (the photo, then each
     finger, then saving), for a capture station to show; steps are "photo", "finger"
     and "saving". Raises FormInvalid (nothing written) for bad input, a finger with
-    neither an image nor a reason, a photo whose face fails a quality check (each
-    reason says what to change) or a finger below the program's NFIQ 2 minimum
-    (recapture it); Conflict when the case is not at its appointment or was already
+    neither an image nor a reason (except in a child's case), a photo whose face fails
+    a quality check (each reason says what to change) or a finger below the program's
+    NFIQ 2 minimum (recapture it); Conflict when the case is not at its appointment or was already
     captured."""
     _check_case(registration)
     policy = get_program(registration.program).biometrics
-    _check_shape(data)
+    _check_shape(data, every_finger=not registration.for_child)
     report = progress or (lambda step, done, total: None)
     total = 2 + len(data.fingers)  # the photo, each finger, saving
     report("photo", 0, total)
@@ -122,7 +122,10 @@ def _check_case(registration: Registration) -> None:
         raise Conflict(_("Biometrics were already captured for this case."))
 
 
-def _check_shape(data: CaptureInput) -> None:
+def _check_shape(data: CaptureInput, *, every_finger: bool) -> None:
+    """Refuse malformed input. With `every_finger`, each of the ten fingers needs an
+    image or a reason; a child filed for by a guardian gives prints at the program's age
+    (re-registering in person), so their fingers may be left out."""
     errors: dict[str, list[str]] = {}
     positions = set(data.fingers) | set(data.exceptions)
     unknown = sorted(p for p in positions if p not in FINGER_POSITIONS)
@@ -136,7 +139,7 @@ def _check_shape(data: CaptureInput) -> None:
         errors[f"finger_{position}"] = [_("Send an image or an exception, not both.")]
     # Ten prints where possible, and a reason for each one that is not: a finger left
     # blank would look the same as one the officer forgot.
-    unaccounted = [p for p in FINGER_POSITIONS if p not in positions]
+    unaccounted = [p for p in FINGER_POSITIONS if p not in positions] if every_finger else []
     if unaccounted:
         errors["fingers"] = [
             *errors.get("fingers", []),

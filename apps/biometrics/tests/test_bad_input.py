@@ -145,3 +145,22 @@ def test_the_station_names_each_finger_left_blank(amal: User, olu: User) -> None
     blank = [3, 4, 5, 8, 9, 10]
     assert sorted(int(n.removeprefix("exception_")) for n in fields if "exception_" in n) == blank
     assert "Fingers 3, 4, 5, 8, 9, 10 have neither an image nor a reason" in fields["fingers"][0]
+
+
+def test_a_child_filed_by_a_guardian_gives_a_photo_and_no_prints(gabriela: User, olu: User) -> None:
+    """Children register their fingerprints at 14, in person: now, a photo is enough."""
+    from apps.registrations import casework
+    from apps.registrations import services as registrations
+    from conftest import CHILD_FORM
+
+    case, _ = registrations.file_registration(
+        gabriela, program_slug="us-2025", for_child=True, data=CHILD_FORM, language="en",
+        idempotency_key=None,
+    )  # fmt: skip
+    casework.schedule_biometrics(olu, case, office_code="PAT", reason="booked")
+    response = client_for(olu).post(
+        f"/api/v1/biometrics/cases/{case.case_number}/capture",
+        {"photo": upload("face.png", face("astronaut"))},
+    )
+    assert response.status_code == 201, response.content
+    assert not Finger.objects.exists()
