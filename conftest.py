@@ -4,12 +4,13 @@ Amal is a registrant, Gabriela a guardian, Olu an officer, Sam a supervisor, Pri
 privacy officer, Ali the auditor and Ada the administrator."""
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.accounts.models import User
 from apps.accounts.permissions import STAFF_ROLES, Role
@@ -96,6 +97,14 @@ CHILD_FORM: dict[str, Any] = {
     "address_history": [{**VALID_FORM["address_history"][0], "from": "2024-09-02"}],
     "signature_name": "Gabriela Ruiz (guardian)",
 }
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Iterator[None]:
+    """A request in Spanish leaves Spanish active in the thread (LocaleMiddleware does not
+    switch back): start every test from the default language, whatever ran before."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_user(role: Role, name: str | None = None) -> User:

@@ -12,6 +12,7 @@ from apps.appointments.models import Booking
 from apps.outbox import kinds
 from apps.outbox.kinds import Composed, Gone
 from apps.outbox.models import Message
+from apps.registrations.notifications import language_for as case_language
 
 BOOKING = "appointments.booking"
 
@@ -26,14 +27,7 @@ SUBJECTS = {
 
 def language_for(booking: Booking) -> str:
     """The account's language, else the language the case was filed in."""
-    supported = {code for code, _name in settings.LANGUAGES}
-    for language in (
-        booking.registration.filed_by.preferred_language,
-        booking.registration.language,
-    ):
-        if language in supported:
-            return language
-    return str(settings.LANGUAGE_CODE)
+    return case_language(booking.registration)
 
 
 @kinds.kind(BOOKING)

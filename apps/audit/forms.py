@@ -4,8 +4,11 @@ program by apps.audit.inspection."""
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from apps.console.forms import purpose_choice
 from apps.programs.loader import get_program
 from apps.programs.schema import Purpose
 
@@ -13,21 +16,8 @@ MAX_ENTRY_ID = 2**63 - 1
 
 
 def _purpose_choices(purposes: list[Purpose], language: str) -> list[tuple[str, str]]:
-    from django.conf import settings
-
     program = get_program(settings.REGISTRY_DEFAULT_PROGRAM)
-    return [
-        (
-            p.code,
-            (
-                _("%(purpose)s (legal basis: %(basis)s; a reference is required)")
-                if p.requires_reference
-                else _("%(purpose)s (legal basis: %(basis)s)")
-            )
-            % {"purpose": program.text(p.label, language), "basis": p.legal_basis},
-        )
-        for p in purposes
-    ]
+    return [(p.code, purpose_choice(program, p, language)) for p in purposes]
 
 
 class PurposeFields(forms.Form):
@@ -39,6 +29,14 @@ class PurposeFields(forms.Form):
         label=_("Reference"),
         max_length=200,
         required=False,
+        # It is written into the log as given: no control characters or line breaks.
+        validators=[
+            RegexValidator(
+                r"[\x00-\x1f\x7f]",
+                inverse_match=True,
+                message=_("Remove control characters and line breaks."),
+            )
+        ],
         help_text=_("The complaint, request or court order number, where the purpose needs one."),
     )
 

@@ -21,9 +21,9 @@ from apps.accounts.models import User
 from apps.audit import merkle, tree
 from apps.audit import services as audit
 from apps.audit.models import Action, AuditEntry, AuditLeaf, AuditTreeHead
-from apps.programs.loader import available_programs, get_program
+from apps.programs.loader import available_programs
 from apps.programs.schema import Purpose
-from apps.registrations.access import StatedPurpose
+from apps.registrations.access import StatedPurpose, allowed_purpose
 from apps.registrations.case_numbers import is_well_formed
 from apps.registrations.models import Person, Registration
 from apps.vault import signing
@@ -102,7 +102,7 @@ def search_case(actor: User, case_number: str, purpose: StatedPurpose) -> CaseLo
             % {"number": number[:40]},
             fields={"case_number": [_("No such case.")]},
         )
-    allowed = _allowed(registration.person, purpose)
+    allowed = allowed_purpose(registration.person, purpose, looking_at_log=True)
     rows = list(
         AuditEntry.objects.filter(subject_id=registration.person_id).order_by("-id")[
             : SEARCH_LIMIT + 1
@@ -146,7 +146,7 @@ def open_entry(actor: User, entry_id: int, purpose: StatedPurpose | None) -> Ope
                 fields={"purpose": [_("Choose a purpose.")]},
             )
         person = Person.objects.filter(pk=entry.subject_id).first()
-        allowed = _allowed(person, purpose)
+        allowed = allowed_purpose(person, purpose, looking_at_log=True)
         audit.record(
             actor=actor,
             action=Action.READ,
@@ -189,20 +189,3 @@ def _proof(entry: AuditEntry, canonical: bytes, leaf: AuditLeaf | None) -> Proof
         ),
         signature_ok=signing.verify(tree.SIGNING_PURPOSE, head.kid, message, bytes(head.signature)),
     )
-
-
-def _allowed(person: Person | None, purpose: StatedPurpose) -> Purpose:
-    program = get_program(person.program) if person else available_programs()[0]
-    allowed = program.purpose(purpose.code)
-    if allowed is None:
-        codes = ", ".join(p.code for p in program.purposes)
-        raise FormInvalid(
-            _("Choose a purpose the person's program lists: %(codes)s.") % {"codes": codes},
-            fields={"purpose": [_("Unknown purpose.")]},
-        )
-    if allowed.requires_reference and not purpose.reference.strip():
-        raise FormInvalid(
-            _("This purpose needs a reference (for example the court order number)."),
-            fields={"reference": [_("Required for this purpose.")]},
-        )
-    return allowed

@@ -17,7 +17,7 @@ from apps.console.queries import (
     QueueFilter,
     normalize_case_number,
 )
-from apps.programs.schema import Program
+from apps.programs.schema import Program, Purpose
 from apps.registrations.case_numbers import is_well_formed
 from apps.registrations.models import CaseState
 from apps.registrations.reasons import DECISION_REASONS, Decision
@@ -147,18 +147,24 @@ class PurposeForm(forms.Form):
     def __init__(self, program: Program, language: str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["purpose"]).choices = [
-            (
-                p.code,
-                (
-                    _("%(purpose)s (legal basis: %(basis)s; a reference is required)")
-                    if p.requires_reference
-                    else _("%(purpose)s (legal basis: %(basis)s)")
-                )
-                % {"purpose": program.text(p.label, language), "basis": p.legal_basis},
-            )
+            (p.code, purpose_choice(program, p, language))
             for p in program.purposes
             if not p.audit_only
         ]
+
+
+def purpose_choice(program: Program, purpose: Purpose, language: str) -> str:
+    """A purpose as a choice reads: its label, legal basis and whether it needs a
+    reference."""
+    text = (
+        _("%(purpose)s (legal basis: %(basis)s; a reference is required)")
+        if purpose.requires_reference
+        else _("%(purpose)s (legal basis: %(basis)s)")
+    )
+    return str(text) % {
+        "purpose": program.text(purpose.label, language),
+        "basis": purpose.legal_basis,
+    }
 
 
 class InterviewForm(forms.Form):

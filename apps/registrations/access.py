@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -73,13 +74,18 @@ def read_person(actor: User, person: Person, purpose: StatedPurpose) -> list[dic
     ]
 
 
-def allowed_purpose(person: Person, purpose: StatedPurpose) -> Purpose:
+def allowed_purpose(
+    person: Person | None, purpose: StatedPurpose, *, looking_at_log: bool = False
+) -> Purpose:
     """The program's purpose entry, or FormInvalid: an unknown purpose or a missing
-    reference reads nothing and logs nothing."""
-    program = get_program(person.program)
+    reference reads nothing and logs nothing. An audit-only purpose serves a look at
+    the person's entries in the log (`looking_at_log`), never a read of the record.
+    Without a person (a log entry about someone no longer in the register), the
+    default program's purposes apply."""
+    program = get_program(person.program if person else settings.REGISTRY_DEFAULT_PROGRAM)
     allowed = program.purpose(purpose.code)
-    if allowed is None or allowed.audit_only:
-        codes = ", ".join(p.code for p in program.purposes if not p.audit_only)
+    if allowed is None or (allowed.audit_only and not looking_at_log):
+        codes = ", ".join(p.code for p in program.purposes if looking_at_log or not p.audit_only)
         raise FormInvalid(
             _("Choose a purpose the program allows: %(codes)s.") % {"codes": codes},
             fields={"purpose": [_("Unknown purpose.")]},

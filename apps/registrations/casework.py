@@ -83,20 +83,12 @@ def move_to_office(
             _("Only a case waiting for its appointment can move office; this one is %(state)s.")
             % {"state": locked.get_state_display()}
         )
-    CaseTransition.objects.create(
-        registration=locked,
-        from_state=locked.state,
-        to_state=locked.state,
-        actor=actor if isinstance(actor, User) else None,
-        actor_role=actor.role,
-        reason=reason[:500],
-    )
-    audit.record(
-        actor=actor,
+    _step(
+        actor,
+        locked,
+        locked.state,
+        reason,
         action=Action.UPDATE,
-        subject_id=locked.person_id,
-        object_type="registration",
-        object_id=locked.case_number or str(locked.id),
         detail={"office": office_code, "previous_office": locked.office_code},
     )
     locked.office_code = office_code
@@ -307,6 +299,28 @@ def _move(
             _("A case in state %(state)s cannot move to %(target)s.")
             % {"state": locked.get_state_display(), "target": CaseState(to_state).label}
         )
+    detail = {"from": locked.state, "to": to_state, **office_of(actor, locked)}
+    _step(actor, locked, to_state, reason, action=Action.TRANSITION, detail=detail)
+    from_state = locked.state
+    locked.state = to_state
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["state", "updated_at", *changes])
+    for hook in TRANSITION_HOOKS:
+        hook(actor, locked, from_state, to_state)
+    return locked
+
+
+def _step(
+    actor: User | SystemActor,
+    locked: Registration,
+    to_state: str,
+    reason: str,
+    *,
+    action: Action,
+    detail: dict[str, Any],
+) -> None:
+    """One step of the case history and its audit entry (the case row is locked)."""
     CaseTransition.objects.create(
         registration=locked,
         from_state=locked.state,
@@ -317,20 +331,12 @@ def _move(
     )
     audit.record(
         actor=actor,
-        action=Action.TRANSITION,
+        action=action,
         subject_id=locked.person_id,
         object_type="registration",
         object_id=locked.case_number or str(locked.id),
-        detail={"from": locked.state, "to": to_state, **office_of(actor, locked)},
+        detail=detail,
     )
-    from_state = locked.state
-    locked.state = to_state
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=["state", "updated_at", *changes])
-    for hook in TRANSITION_HOOKS:
-        hook(actor, locked, from_state, to_state)
-    return locked
 
 
 def office_of(actor: User | SystemActor, registration: Registration) -> dict[str, str]:

@@ -262,6 +262,8 @@ COVERED_BY_APP_MATRIX = {
     ("console/jobs/", "api/v1/jobs"): "apps/jobs/tests/test_permission_matrix.py",
     # issue 15: proposing and approving programs, and the public text of each version
     ("console/programs/", "transparency/programs/"): "apps/programs/tests/test_console_pages.py",
+    # The auditor's console (issue 17).
+    ("audit/",): "apps/audit/tests/test_console_permission_matrix.py",
 }
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -89,6 +89,11 @@ def test_ali_looks_through_amals_entries_for_a_stated_purpose(
         ({"case_number": "US2025-AAAA-AAAAA", "purpose": "oversight"}, 404, "No case has"),
         ({"entry_id": "999999", "purpose": "oversight"}, 404, "There is no entry 999999"),
         ({"case_number": "{case}", "entry_id": "1", "purpose": "oversight"}, 400, "one of them"),
+        (
+            {"case_number": "{case}", "purpose": "oversight", "reference": "a\x1bb"},
+            400,
+            "Remove control characters",
+        ),
     ],
 )
 def test_a_search_without_what_it_needs_says_so_and_logs_nothing(

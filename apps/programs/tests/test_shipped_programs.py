@@ -93,8 +93,11 @@ def test_us_2025_documents_exemptions_and_purposes() -> None:
     }  # fmt: skip
     assert [p.code for p in program.purposes] == [
         "case-processing", "identity-verification", "duplicate-resolution", "privacy-request",
-        "court-order", "law-enforcement-request",
+        "court-order", "law-enforcement-request", "oversight",
     ]  # fmt: skip
+    # Only the auditor's look at the log, never a read of a record.
+    assert [p.code for p in program.purposes if p.audit_only] == ["oversight"]
+    assert all(p.why for p in program.purposes)  # every purpose reads as a sentence
     references = {p.code for p in program.purposes if p.requires_reference}
     assert references == {"court-order", "law-enforcement-request"}
     purpose = program.purpose("privacy-request")
