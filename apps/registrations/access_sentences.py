@@ -256,10 +256,11 @@ def _sentence(who: str, entry: AuditEntry) -> str:
     elif key == (Action.UPDATE, "registration"):
         template = _registration_change(entry, detail)
     elif key == (Action.TRANSITION, "registration"):
-        return _("%(who)s moved your case to “%(state)s”") % {
-            "who": who,
-            "state": _state_label(str(detail.get("to", ""))),
-        }
+        state = _state_label(str(detail.get("to", "")))
+        if entry.actor_role in STAFF:  # a decision: say who took it
+            return _("%(who)s moved your case to “%(state)s”") % {"who": who, "state": state}
+        # What follows from the reader's own step (a booking) or the system's.
+        return _("Your case moved to “%(state)s”") % {"state": state}
     template = template or SENTENCES.get(key)
     if template is None:
         action = Action(entry.action).label if entry.action in Action.values else entry.action

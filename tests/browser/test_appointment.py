@@ -1,5 +1,7 @@
 """Amal (demo account, her registration already filed) books her biometrics
-appointment, prints the confirmation, then moves it to another time."""
+appointment, prints the confirmation, then moves it to another time: the reference she
+reads out at the counter stays the same, and her log tells her what happened in plain
+sentences."""
 
 import re
 
@@ -34,6 +36,8 @@ def test_amal_books_and_reschedules(server: Server, browser_page: Page) -> None:
     page.get_by_role("button", name="Book this time").click()
     expect(page.locator("#booking-state")).to_have_attribute("data-state", "booked")
     expect(page.locator("#when")).to_contain_text(first_time.split("\n")[0].strip())
+    reference = page.locator("#booking-reference").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-HJKMNP-TV-Z]{3}-[2-9A-HJKMNP-TV-Z]{3}", reference), reference
     shot(page, "en-11-booking-confirmation")
 
     page.locator("#change-link").click()
@@ -42,9 +46,16 @@ def test_amal_books_and_reschedules(server: Server, browser_page: Page) -> None:
     page.get_by_role("button", name="Move my appointment to this time").click()
     expect(page.locator("#booking-state")).to_have_attribute("data-state", "booked")
     expect(page.locator("#when")).to_contain_text(second_time.split("\n")[0].strip())
+    expect(page.locator("#booking-reference")).to_have_text(reference)  # the same one
     shot(page, "en-12-rescheduled")
 
     case_number = page.locator("#case-number").inner_text()
     page.goto(server.url + f"/cases/{case_number}/")
     expect(page.locator("#case-state")).to_have_attribute("data-state", "biometrics_scheduled")
     expect(page.locator("main")).to_contain_text(re.compile("appointment", re.I))
+
+    page.goto(server.url + "/my/access-log/")
+    expect(page.locator("#access-log")).to_contain_text("You booked your biometrics appointment.")
+    expect(page.locator("#access-log")).to_contain_text("You moved your appointment.")
+    expect(page.locator("#access-log")).not_to_contain_text("#")
+    shot(page, "en-13-who-has-seen-my-record")
